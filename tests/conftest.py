@@ -9,7 +9,8 @@ import pytest
 from hypothesis import HealthCheck, settings
 
 REPO = Path(__file__).resolve().parent.parent
-INTEROP = REPO.parent / "shared" / "interop"
+# Copies of the reference implementation's interop files (from ../shared/interop), vendored so CI has them.
+INTEROP = REPO / "tests" / "fixtures" / "interop"
 
 # Bounded so `make test` stays fast; `HYPOTHESIS_PROFILE=thorough` for long local runs.
 settings.register_profile("default", max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
