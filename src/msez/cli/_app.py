@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 import typer
 
-from msez.cli import _core
+from msez.cli import _core, _zone
 from msez.cli._output import err
 from msez.core import MsezError
 
@@ -22,6 +22,10 @@ app = typer.Typer(
 app.command("about")(_core.about)
 app.command("canon")(_core.canon)
 app.command("digest")(_core.digest)
+app.command("validate")(_zone.validate)
+app.command("build")(_zone.build)
+app.command("lock")(_zone.lock)
+app.add_typer(_zone.conformance_app, name="conformance")
 
 EXIT_ERROR = 2
 EXIT_INTERNAL = 70

@@ -1,0 +1,72 @@
+"""File-level helpers: reading a module tree, its directory digest, and atomic writes.
+
+The directory digest is the reference's (reference-impl B §7.1): SHA-256 over the module's files sorted by
+posix relative path, each contributing ``relpath || 0x00 || bytes || 0x00``; an empty tree hashes to the
+digest of no input. Writes go to a temporary sibling and are moved into place with ``os.replace``, so a failing
+or interrupted run never leaves a partial file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+
+from msez.core import ContentDigest
+
+
+def read_tree(directory: Path) -> dict[str, bytes]:
+    """Every regular file under ``directory`` as posix relative path -> bytes, sorted by path."""
+    files = {p.relative_to(directory).as_posix(): p for p in directory.rglob("*") if p.is_file()}
+    return {rel: files[rel].read_bytes() for rel in sorted(files)}
+
+
+def tree_digest(files: Mapping[str, bytes]) -> ContentDigest:
+    """The directory digest of an in-memory tree (see the module docstring)."""
+    h = hashlib.sha256()
+    for rel in sorted(files):
+        h.update(rel.encode("utf-8") + b"\0" + files[rel] + b"\0")
+    return ContentDigest(h.hexdigest())
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` through a temporary file in the same directory and ``os.replace``."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def staging_directory(out: Path) -> Path:
+    """A fresh empty directory beside ``out`` to build into before :func:`replace_directory`."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    return Path(tempfile.mkdtemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp"))
+
+
+def replace_directory(staged: Path, out: Path) -> None:
+    """Move the fully written ``staged`` directory to ``out``, replacing what was there.
+
+    The old output is renamed aside first and removed only after the new one is in place.
+    """
+    aside = None
+    if out.exists():
+        aside = out.with_name(f".{out.name}.old-{os.getpid()}")
+        os.replace(out, aside)
+    try:
+        os.replace(staged, out)
+    except BaseException:
+        if aside is not None:
+            os.replace(aside, out)
+        raise
+    if aside is not None:
+        shutil.rmtree(aside)
