@@ -54,7 +54,7 @@ def check_module(path: Path, library: Library | None = None) -> ModuleCheck:
     if library is not None:
         issues += _dependencies(module, shown, library)
     clauses, anchors, akn_issues = _akn(module, root)
-    missing, map_issues = _coverage(module, clauses, anchors, root)
+    missing, map_issues = _coverage(module, clauses, None if akn_issues else anchors, root)
     issues += akn_issues + map_issues
     if module.kind == "corridor":
         issues += _corridor_files(module, root)
@@ -132,8 +132,9 @@ def _akn(module: ModuleManifest, root: Path | None) -> tuple[list[Clause], set[s
 
 
 def _coverage(
-    module: ModuleManifest, clauses: list[Clause], anchors: set[str], root: Path | None
+    module: ModuleManifest, clauses: list[Clause], anchors: set[str] | None, root: Path | None
 ) -> tuple[list[Clause], list[Issue]]:
+    """Uncovered clauses and map findings; dangling refs are only judged when every document parsed."""
     map_file = module.directory / POLICY_MAP_PATH
     shown = display_path(map_file, root)
     policy_map: PolicyMap | None = None
@@ -164,7 +165,7 @@ def _coverage(
             f"$.entries[{r.entry}].legal_refs[{r.index}].eId",
             f"eId {r.eid!r} is not an anchor of the module's AKN documents",
         )
-        for r in dangling_refs(policy_map, anchors)
+        for r in (dangling_refs(policy_map, anchors) if anchors is not None else [])
     ]
     return missing, issues
 

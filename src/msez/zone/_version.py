@@ -52,7 +52,11 @@ class Constraint:
             if not clause or match is None:
                 raise ValidationError(f"invalid constraint {text!r}: clause {clause!r} is not <op><version>")
             op = match.group(1) or "=="
-            clauses.append(("==" if op == "=" else op, parse_version(match.group(2))))
+            try:
+                version = parse_version(match.group(2))
+            except ValidationError as e:
+                raise ValidationError(f"invalid constraint {text!r}: {e.reason}") from e
+            clauses.append(("==" if op == "=" else op, version))
         return cls(text, tuple(clauses))
 
     def allows(self, version: str | semver.Version) -> bool:
