@@ -247,7 +247,8 @@ def lock_zone(
     target = out or lock_path(composition.zone)
     existing = target.read_bytes() if target.is_file() else None
     strict = strict or check
-    stamp = resolve_generated_at(generated_at, existing, strict=strict)
+    # With --check and no lockfile the verdict is "missing" whatever the timestamp, so the clock may serve.
+    stamp = resolve_generated_at(generated_at, existing, strict=strict and not (check and existing is None))
     lock = compute_lock(
         composition, generated_at=stamp, contributors=contributors, emit_artifactrefs=emit_artifactrefs, strict=strict
     )
