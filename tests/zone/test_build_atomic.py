@@ -8,12 +8,13 @@ from pathlib import Path
 import pytest
 
 from msez.core import MsezError, load_json
-from msez.zone import RenderError, build_zone, lock_zone
-from msez.zone import _files
+from msez.zone import RenderError, _files, build_zone, lock_zone
 
 
 def _snapshot(root: Path) -> dict[str, tuple[bytes, int]]:
-    return {p.relative_to(root).as_posix(): (p.read_bytes(), p.stat().st_mtime_ns) for p in root.rglob("*") if p.is_file()}
+    return {
+        p.relative_to(root).as_posix(): (p.read_bytes(), p.stat().st_mtime_ns) for p in root.rglob("*") if p.is_file()
+    }
 
 
 def test_build_is_byte_reproducible(library_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -52,16 +52,25 @@ def test_reference_files_that_conform(interop: Path, name: str, schema: str) -> 
     ("name", "schema", "path", "message"),
     [
         pytest.param(
-            "jurisdictions_ae-dubai-difc_zone.yaml", "zone", "$.licensepack_refresh_policy.financial",
-            "'hourly, max 4h staleness' is not of type 'object'", id="difc-refresh-policy-is-free-text",
+            "jurisdictions_ae-dubai-difc_zone.yaml",
+            "zone",
+            "$.licensepack_refresh_policy.financial",
+            "'hourly, max 4h staleness' is not of type 'object'",
+            id="difc-refresh-policy-is-free-text",
         ),
         pytest.param(
-            "modules_corridors_swift_corridor.yaml", "corridor", "$",
-            r"Additional properties are not allowed \('title' was unexpected\)", id="swift-corridor-title",
+            "modules_corridors_swift_corridor.yaml",
+            "corridor",
+            "$",
+            r"Additional properties are not allowed \('title' was unexpected\)",
+            id="swift-corridor-title",
         ),
         pytest.param(
-            "governance_corridor.lifecycle.state-machine.v2.json", "zone", "$",
-            "'zone_id' is a required property", id="state-machine-is-not-a-zone",
+            "governance_corridor.lifecycle.state-machine.v2.json",
+            "zone",
+            "$",
+            "'zone_id' is a required property",
+            id="state-machine-is-not-a-zone",
         ),
     ],
 )
@@ -74,7 +83,9 @@ def test_reference_files_that_do_not_conform(interop: Path, name: str, schema: s
 
 
 def test_every_difc_violation_is_reported(interop: Path) -> None:
-    errors = default_registry().errors(load_document(interop / LAYOUT / "jurisdictions_ae-dubai-difc_zone.yaml"), "zone")
+    errors = default_registry().errors(
+        load_document(interop / LAYOUT / "jurisdictions_ae-dubai-difc_zone.yaml"), "zone"
+    )
     assert [e.path for e in errors] == ["$.licensepack_refresh_policy.financial"]
 
 
@@ -96,7 +107,9 @@ def test_starter_zone_against_the_reference_layout_fails_precisely(interop: Path
     root = _reference_repo(interop, tmp_path)
     issues = [str(i) for i in check_zone(root / "jurisdictions/_starter/zone.yaml", Library(root)).issues]
     profile = "profiles/digital-financial-center/profile.yaml"
-    assert f"{profile}: $.modules[0].module_id: unknown module org.momentum.msez.legal.core: not in the library" in issues
+    assert (
+        f"{profile}: $.modules[0].module_id: unknown module org.momentum.msez.legal.core: not in the library" in issues
+    )
     assert (
         f"{profile}: $.modules[2].module_id: unknown module org.momentum.msez.fin.payments-adapter: not in the library"
         in issues

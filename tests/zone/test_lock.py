@@ -125,7 +125,10 @@ def test_contributors_fill_their_sections_in_the_same_code_path(library_copy: Pa
     outcome = lock_zone(library_copy / "jurisdictions/pk-rsez", contributors=[_lawpacks, corridors], check=True)
     lawpacks = load_json(outcome.data)["lawpacks"]
     assert [(e["jurisdiction_id"], e["domain"]) for e in lawpacks] == [
-        ("pk", "civil"), ("pk", "financial"), ("pk-rsez", "civil"), ("pk-rsez", "financial"),
+        ("pk", "civil"),
+        ("pk", "financial"),
+        ("pk-rsez", "civil"),
+        ("pk-rsez", "financial"),
     ]
     (context,) = seen
     assert context.repo_root == Library(library_copy).root
