@@ -115,6 +115,7 @@ def test_starter_zone_against_the_reference_layout_fails_precisely(interop: Path
         in issues
     )
     assert (
-        "jurisdictions/_starter/zone.yaml: $.profile.version: profile org.momentum.msez.profile.digital-financial-center "
+        "jurisdictions/_starter/zone.yaml: $.profile.version: profile "
+        "org.momentum.msez.profile.digital-financial-center "
         f"is at version 0.4.23 ({profile}), the zone pins 0.4.42" in issues
     )
