@@ -135,6 +135,8 @@ class VerifyingKey:
         Raises:
             CryptoError: not an Ed25519 ``did:key``.
         """
+        if not isinstance(did, str):
+            raise CryptoError(f"a DID must be a string, got {type(did).__name__}")
         return _key_from_did(did.split("#", 1)[0])
 
     @property
@@ -205,8 +207,9 @@ class SigningKey:
     @classmethod
     def from_seed(cls, seed: bytes) -> SigningKey:
         """From the 32-byte RFC 8032 private seed."""
-        if len(seed) != 32:
-            raise CryptoError(f"Ed25519 seed must be 32 bytes, got {len(seed)}")
+        if not isinstance(seed, bytes | bytearray) or len(seed) != 32:
+            got = f"{len(seed)} bytes" if isinstance(seed, bytes | bytearray) else type(seed).__name__
+            raise CryptoError(f"Ed25519 seed must be 32 bytes, got {got}")
         return cls(Ed25519PrivateKey.from_private_bytes(seed))
 
     @classmethod
@@ -267,10 +270,10 @@ def _key_from_did(did: str) -> VerifyingKey:
         decoded = base58.b58decode(did[len(_DID_KEY_PREFIX) :])
     except ValueError:
         raise CryptoError("did:key is not valid base58btc") from None
-    if decoded.startswith(_MULTICODEC_ED25519):
-        raw = decoded[2:]
-    elif decoded.startswith(b"\xed"):
-        raw = decoded[1:]  # legacy single-byte prefix, accepted by the reference
-    else:
-        raise CryptoError("did:key is not an Ed25519 key (multicodec 0xed01)")
-    return VerifyingKey(raw)
+    if len(decoded) == 34 and decoded.startswith(_MULTICODEC_ED25519):
+        return VerifyingKey(decoded[2:])
+    if len(decoded) == 33 and decoded.startswith(b"\xed"):
+        return VerifyingKey(decoded[1:])  # legacy single-byte prefix, accepted by the reference
+    if decoded[:2] != _MULTICODEC_ED25519:
+        raise CryptoError(f"did:key is not an Ed25519 key (multicodec 0xed01), found prefix 0x{decoded[:2].hex()}")
+    raise CryptoError(f"did:key Ed25519 key must be 32 bytes, got {len(decoded) - 2}")

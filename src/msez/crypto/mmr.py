@@ -36,12 +36,14 @@ class Peak:
 
 
 def _hex32(value: str, what: str) -> bytes:
-    if not isinstance(value, str) or len(value.strip()) != 64:
-        raise ValidationError(f"{what} must be 64 hex chars")
+    text = value.strip() if isinstance(value, str) else ""
     try:
-        return bytes.fromhex(value.strip())
+        raw = bytes.fromhex(text) if len(text) == 64 else b""
     except ValueError:
-        raise ValidationError(f"{what} must be 64 hex chars") from None
+        raw = b""
+    if len(raw) != 32:  # fromhex skips inner whitespace, so 64 chars can still give fewer bytes
+        raise ValidationError(f"{what} must be 64 hex chars, got {str(value)[:80]!r}")
+    return raw
 
 
 def _leaf(next_root: bytes) -> bytes:
@@ -228,6 +230,8 @@ class PeakAccumulator:
     __slots__ = ("_peaks", "_size")
 
     def __init__(self, size: int = 0, peaks: Sequence[Peak] = ()) -> None:
+        if size < 0:
+            raise ValidationError(f"size must be >= 0, got {size}")
         plan = peak_plan(size)
         if [h for h, _ in plan] != [p.height for p in peaks]:
             raise ValidationError(f"peak heights {[p.height for p in peaks]} do not fit size {size}")
@@ -342,11 +346,14 @@ def _int(value: Any) -> int:
     return value
 
 
-def verify_inclusion_proof(proof: InclusionProof, *, root: str | None = None) -> bool:
-    """Verify an inclusion proof (spec 40.10 steps 1-5); ``root``, when given, must equal ``proof.root``.
+def verify_inclusion_proof(proof: InclusionProof, *, root: str | None = None, size: int | None = None) -> bool:
+    """Verify an inclusion proof (spec 40.10 steps 1-5).
 
-    Returns False for any malformed or non-verifying proof; never raises on bad input.
+    ``root`` and ``size``, when given (from a trusted checkpoint), must equal the proof's: the root alone does not
+    commit to the size. Returns False for any malformed or non-verifying proof; never raises on bad input.
     """
+    if size is not None and proof.size != size:
+        return False
     try:
         return _verify_inclusion(proof, root)
     except (ValidationError, ValueError, TypeError):
@@ -422,11 +429,22 @@ class ConsistencyProof:
             raise ValidationError(f"malformed consistency proof: {e!r}") from None
 
 
-def verify_consistency_proof(proof: ConsistencyProof, *, old_root: str, new_root: str) -> bool:
+def verify_consistency_proof(
+    proof: ConsistencyProof,
+    *,
+    old_root: str,
+    new_root: str,
+    old_size: int | None = None,
+    new_size: int | None = None,
+) -> bool:
     """True if the MMR with ``old_root`` at ``proof.old_size`` is a prefix of the one with ``new_root``.
 
+    The root does not commit to the size (spec 40.10 bags no size in), so a proof for sizes (2, 4) also folds as
+    (1, 2). Pass ``old_size`` and ``new_size`` from the checkpoints being compared; the proof must carry them.
     Never raises on bad input.
     """
+    if (old_size is not None and proof.old_size != old_size) or (new_size is not None and proof.new_size != new_size):
+        return False
     try:
         return _verify_consistency(proof, old_root, new_root)
     except (ValidationError, ValueError, TypeError):
