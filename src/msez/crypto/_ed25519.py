@@ -126,7 +126,9 @@ class VerifyingKey:
             CryptoError: not an Ed25519 OKP JWK.
         """
         _check_okp(jwk)
-        return cls(b64url_decode(jwk.get("x", ""), what="JWK x"))
+        if "x" not in jwk:
+            raise CryptoError("JWK has no public key x")
+        return cls(b64url_decode(jwk["x"], what="JWK x"))
 
     @classmethod
     def from_did(cls, did: str) -> VerifyingKey:
@@ -224,7 +226,9 @@ class SigningKey:
             CryptoError: not an Ed25519 private JWK, or ``x`` does not belong to ``d``.
         """
         _check_okp(jwk)
-        key = cls.from_seed(b64url_decode(jwk.get("d", ""), what="JWK d"))
+        if "d" not in jwk:
+            raise CryptoError("JWK has no private key d")
+        key = cls.from_seed(b64url_decode(jwk["d"], what="JWK d"))
         if "x" in jwk and b64url_decode(jwk["x"], what="JWK x") != key.verifying_key.raw:
             raise CryptoError("JWK x does not match its private key d")
         return key
@@ -270,10 +274,12 @@ def _key_from_did(did: str) -> VerifyingKey:
         decoded = base58.b58decode(did[len(_DID_KEY_PREFIX) :])
     except ValueError:
         raise CryptoError("did:key is not valid base58btc") from None
-    if len(decoded) == 34 and decoded.startswith(_MULTICODEC_ED25519):
-        return VerifyingKey(decoded[2:])
-    if len(decoded) == 33 and decoded.startswith(b"\xed"):
-        return VerifyingKey(decoded[1:])  # legacy single-byte prefix, accepted by the reference
-    if decoded[:2] != _MULTICODEC_ED25519:
+    if decoded.startswith(_MULTICODEC_ED25519):
+        raw = decoded[2:]
+    elif decoded.startswith(b"\xed"):
+        raw = decoded[1:]  # legacy single-byte prefix, accepted by the reference (0xed01 is tried first)
+    else:
         raise CryptoError(f"did:key is not an Ed25519 key (multicodec 0xed01), found prefix 0x{decoded[:2].hex()}")
-    raise CryptoError(f"did:key Ed25519 key must be 32 bytes, got {len(decoded) - 2}")
+    if len(raw) != 32:
+        raise CryptoError(f"did:key Ed25519 key must be 32 bytes, got {len(raw)}")
+    return VerifyingKey(raw)

@@ -390,8 +390,12 @@ def _verify_inclusion(proof: InclusionProof, root: str | None) -> bool:
             return False
         cur = _node(sibling, cur) if step.side == "left" else _node(cur, sibling)
         position >>= 1
-    # (5) substitute at the peak, bag, compare with the root
-    peaks[peak_index] = cur
+    # (5) the folded path must give the proof's own peak (stricter than the reference, which substitutes it
+    # unchecked, so a proof with a wrong peak or computed_peak_root is refused); bag, compare with the root
+    if cur != peaks[peak_index]:
+        return False
+    if proof.computed_peak_root and _hex32(proof.computed_peak_root, "computed_peak_root") != cur:
+        return False
     return _bag(peaks) == claimed_root
 
 
