@@ -300,3 +300,32 @@ def test_resuming_from_stored_peaks_matches_a_full_build() -> None:
 def test_stored_peaks_must_fit_the_size(size: int, heights: list[int], message: str) -> None:
     with pytest.raises(ValidationError, match=message):
         PeakAccumulator(size, [Peak(h, NEXT[0]) for h in heights])
+
+
+def test_hashes_in_upper_case_or_with_surrounding_space_still_verify() -> None:
+    proof = tree_of(13).inclusion_proof(9, NEXT[9])
+    loud = dataclasses.replace(
+        proof,
+        root=proof.root.upper(),
+        path=tuple(PathStep(s.side, f" {s.hash.upper()}") for s in proof.path),
+        peaks=tuple(Peak(p.height, p.hash.upper()) for p in proof.peaks),
+    )
+    assert verify_inclusion_proof(loud)
+    squeezed = dataclasses.replace(proof, path=(PathStep(proof.path[0].side, "00 11 " + "22" * 29), *proof.path[1:]))
+    assert not verify_inclusion_proof(squeezed)
+
+
+def test_leaf_access_and_raw_leaf_append_are_checked() -> None:
+    tree, accumulator = MerkleMountainRange(), PeakAccumulator()
+    leaf = bytes.fromhex(mmr.leaf_hash(NEXT[0]))
+    assert tree.append_leaf_hash(leaf) == 0
+    accumulator.append_leaf_hash(leaf)
+    assert tree.root() == accumulator.root() == tree_of(1).root()
+    for target in (tree, accumulator):
+        with pytest.raises(ValidationError, match="a leaf hash must be 32 bytes"):
+            target.append_leaf_hash(leaf[:31])
+        with pytest.raises(ValidationError, match="a leaf hash must be 32 bytes"):
+            target.append_leaf_hash(leaf.hex())  # type: ignore[arg-type]
+    for index in (-1, 1):
+        with pytest.raises(ValidationError, match=f"leaf index {index} out of range for size 1"):
+            tree.leaf_hash(index)
