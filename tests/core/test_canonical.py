@@ -98,6 +98,7 @@ def test_integers_outside_64_bits_are_rejected(value: int) -> None:
 )
 def test_rfc3339_strings_are_normalised_to_utc(text: str, expected: str) -> None:
     assert canonical_bytes({"at": text}).text() == f'{{"at":"{expected}"}}'
+    assert canonical_value(["x", text, (text,)]) == ["x", expected, [expected]]
     assert normalize_timestamp(text) == expected
 
 
@@ -122,6 +123,7 @@ def test_rfc3339_strings_are_normalised_to_utc(text: str, expected: str) -> None
 )
 def test_strings_that_are_not_valid_instants_pass_unchanged(text: str) -> None:
     assert canonical_value({"at": text}) == {"at": text}
+    assert canonical_value([text]) == [text]
     assert normalize_timestamp(text) is None
 
 
