@@ -10,23 +10,35 @@ from rich.table import Table
 
 import msez
 from msez.cli._output import stdout, write_bytes
-from msez.core import canonical_bytes, load_document, payload_bytes, sha256_digest
+from msez.core import (
+    CanonicalBytes,
+    CanonicalizationError,
+    ValidationError,
+    canonical_bytes,
+    load_document,
+    payload_bytes,
+    sha256_digest,
+)
 
 FileArg = Annotated[Path, typer.Argument(help="A JSON or YAML file.", show_default=False)]
 
 
-def _load_value(path: Path, *, payload: bool) -> object:
+def _canonical_file(path: Path, *, payload: bool = False) -> CanonicalBytes:
+    """Canonical bytes of a JSON/YAML file (without its top-level ``proof`` if ``payload``); errors name the file."""
     value = load_document(path)
-    if payload:
+    try:
+        if not payload:
+            return canonical_bytes(value)
         if not isinstance(value, dict):
-            raise typer.BadParameter("--payload needs a JSON object at the top level")
-        return {k: v for k, v in value.items() if k != "proof"}
-    return value
+            raise ValidationError(f"{path}: --payload needs a JSON object at the top level, got {type(value).__name__}")
+        return payload_bytes(value)
+    except CanonicalizationError as e:
+        raise CanonicalizationError(e.reason, path=e.path, file=str(path)) from e
 
 
 def canon(file: FileArg) -> None:
     """Print the canonical bytes (MCF) of a JSON or YAML file."""
-    write_bytes(canonical_bytes(load_document(file)).data + b"\n")
+    write_bytes(_canonical_file(file).data + b"\n")
 
 
 def digest(
@@ -34,11 +46,7 @@ def digest(
     payload: Annotated[bool, typer.Option("--payload", help="Drop a top-level `proof` first.")] = False,
 ) -> None:
     """Print the SHA-256 (64 hex) of a file's canonical bytes."""
-    value = _load_value(file, payload=payload)
-    if payload and isinstance(value, dict):
-        stdout.print(sha256_digest(payload_bytes(value)).hex)
-    else:
-        stdout.print(sha256_digest(canonical_bytes(value)).hex)
+    stdout.print(sha256_digest(_canonical_file(file, payload=payload)).hex)
 
 
 def about() -> None:

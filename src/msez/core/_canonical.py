@@ -140,11 +140,7 @@ def format_utc(moment: datetime) -> str:
 def _coerce(value: Any) -> Any:
     kind = type(value)
     if kind is str:
-        if len(value) >= 20 and value[4] == "-" and value[10] in "Tt":
-            match = _RFC3339.match(value)
-            if match is not None:
-                return _normalize_match(match) or value
-        return value
+        return _coerce_str(value)
     if kind is dict:
         return _coerce_dict(value)
     if kind is list or kind is tuple:
@@ -158,9 +154,30 @@ def _coerce(value: Any) -> Any:
     return _coerce_other(value)
 
 
+def _coerce_str(value: str) -> str:
+    if len(value) >= 20 and value[4] == "-" and value[10] in "Tt":
+        match = _RFC3339.match(value)
+        if match is not None:
+            return _normalize_match(match) or value
+    return value
+
+
+def _unchanged(item: Any) -> bool:
+    """True for the common scalars that canonicalise to themselves; a fast path kept in step with _coerce."""
+    kind = type(item)
+    if kind is str:
+        # Shorter strings and the canonical ``YYYY-MM-DDTHH:MM:SSZ`` shape itself never change.
+        return len(item) < 20 or item[10] not in "Tt" or (len(item) == 20 and item[10] == "T" and item[19] == "Z")
+    if kind is int:
+        return _INT_MIN <= item <= _INT_MAX  # type: ignore[no-any-return]
+    return item is None or kind is bool
+
+
 def _coerce_dict(value: dict[Any, Any]) -> dict[str, Any]:
     out: dict[str, Any] | None = None
     for key, item in value.items():
+        if type(key) is str and _unchanged(item):
+            continue
         name = key
         if type(key) is not str:
             if not isinstance(key, str):
@@ -183,6 +200,8 @@ def _coerce_dict(value: dict[Any, Any]) -> dict[str, Any]:
 def _coerce_list(value: list[Any] | tuple[Any, ...]) -> list[Any]:
     out: list[Any] | None = None if type(value) is list else list(value)
     for index, item in enumerate(value):
+        if _unchanged(item):
+            continue
         try:
             coerced = _coerce(item)
         except _RejectError as rejection:

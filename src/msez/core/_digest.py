@@ -137,7 +137,7 @@ class ArtifactRef(BaseModel):
     digest_sha256: ContentDigest
     uri: str | None = None
     media_type: str | None = None
-    byte_length: int | None = Field(default=None, ge=0)
+    byte_length: int | None = Field(default=None, ge=0, strict=True)
     display_name: str | None = None
     notes: str | None = None
 
@@ -172,8 +172,10 @@ class ArtifactRef(BaseModel):
         return self.digest_sha256
 
     def to_json(self) -> dict[str, Any]:
-        """Plain JSON form: bare-hex digest, unset hints omitted, unknown fields kept."""
-        return self.model_dump(mode="json", exclude_none=True)
+        """Plain JSON form: bare-hex digest, empty hints omitted, unknown fields kept as they were."""
+        out = self.model_dump(mode="json", exclude_none=True)
+        out.update(self.model_dump(mode="json", include=set(self.model_extra or ())))
+        return out
 
 
 def _validate_ref_mapping(value: Mapping[str, Any]) -> ArtifactRef:

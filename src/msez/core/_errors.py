@@ -1,7 +1,7 @@
 """The msez error hierarchy: one root, a shallow tree, context carried as attributes.
 
     MsezError
-    ├── CanonicalizationError     value cannot be put in canonical form (.path)
+    ├── CanonicalizationError     value cannot be put in canonical form (.path, .file)
     ├── ValidationError           malformed input: identifiers, documents, schemas (.path)
     │   └── SchemaValidationError     a JSON Schema failure (.file, .path)
     ├── IntegrityError            bytes do not match the digest that names them
@@ -33,11 +33,12 @@ class MsezError(Exception):
 
 
 class CanonicalizationError(MsezError):
-    """A value cannot be canonicalised; ``path`` is the JSON path of the offending value."""
+    """A value cannot be canonicalised; ``path`` is the JSON path of the offending value, ``file`` its source."""
 
-    def __init__(self, message: str, *, path: str = "$") -> None:
-        super().__init__(f"{path}: {message}")
+    def __init__(self, message: str, *, path: str = "$", file: str | None = None) -> None:
+        super().__init__(f"{file}: {path}: {message}" if file else f"{path}: {message}")
         self.path = path
+        self.file = file
         self.reason = message
 
 

@@ -8,6 +8,7 @@ equivalent JSON file load to equal values and digest identically.
 from __future__ import annotations
 
 import json
+from collections.abc import Hashable
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -25,15 +26,27 @@ class _StrictLoader(_Base):  # type: ignore[misc,valid-type]
 
 
 def _construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> dict[Any, Any]:
-    loader.flatten_mapping(node)
-    result: dict[Any, Any] = {}
-    for key_node, value_node in node.value:
+    # Keys written twice in one mapping are an error; keys from a ``<<`` merge may be overridden, as YAML says.
+    seen: set[Any] = set()
+    for key_node, _ in node.value:
+        if key_node.tag == "tag:yaml.org,2002:merge":
+            continue
         key = loader.construct_object(key_node, deep=True)
-        if key in result:
-            mark = key_node.start_mark
-            raise yaml.constructor.ConstructorError(None, None, f"duplicate key {key!r} (line {mark.line + 1})", mark)
-        result[key] = loader.construct_object(value_node, deep=True)
-    return result
+        if not isinstance(key, Hashable):
+            raise _key_error("mapping key must be a string", key_node)
+        if key in seen:
+            raise _key_error(f"duplicate key {key!r}", key_node)
+        seen.add(key)
+    loader.flatten_mapping(node)
+    return {
+        loader.construct_object(key_node, deep=True): loader.construct_object(value_node, deep=True)
+        for key_node, value_node in node.value
+    }
+
+
+def _key_error(problem: str, key_node: yaml.Node) -> yaml.constructor.ConstructorError:
+    mark = key_node.start_mark
+    return yaml.constructor.ConstructorError(None, None, f"{problem} (line {mark.line + 1})", mark)
 
 
 _StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)

@@ -38,10 +38,11 @@ class SovereigntyPolicy:
     def deny_all(cls, jurisdiction_id: str) -> SovereigntyPolicy:
         return cls(jurisdiction_id)
 
-    def allow(self, category: DataCategory, targets: Iterable[str]) -> SovereigntyPolicy:
-        """A copy that also lets ``category`` go to ``targets``."""
+    def allow(self, category: DataCategory, targets: str | Iterable[str]) -> SovereigntyPolicy:
+        """A copy that also lets ``category`` go to ``targets`` (one jurisdiction, several, or ``*``)."""
         merged = dict(self.allowed_targets)
-        merged[category] = merged.get(category, frozenset()) | frozenset(targets)
+        added = frozenset((targets,)) if isinstance(targets, str) else frozenset(targets)
+        merged[category] = merged.get(category, frozenset()) | added
         return SovereigntyPolicy(self.jurisdiction_id, merged, self.confined_categories)
 
     def confine(self, category: DataCategory) -> SovereigntyPolicy:

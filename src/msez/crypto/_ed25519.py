@@ -126,7 +126,9 @@ class VerifyingKey:
             CryptoError: not an Ed25519 OKP JWK.
         """
         _check_okp(jwk)
-        return cls(b64url_decode(jwk.get("x", ""), what="JWK x"))
+        if "x" not in jwk:
+            raise CryptoError("JWK has no public key x")
+        return cls(b64url_decode(jwk["x"], what="JWK x"))
 
     @classmethod
     def from_did(cls, did: str) -> VerifyingKey:
@@ -135,6 +137,8 @@ class VerifyingKey:
         Raises:
             CryptoError: not an Ed25519 ``did:key``.
         """
+        if not isinstance(did, str):
+            raise CryptoError(f"a DID must be a string, got {type(did).__name__}")
         return _key_from_did(did.split("#", 1)[0])
 
     @property
@@ -205,8 +209,9 @@ class SigningKey:
     @classmethod
     def from_seed(cls, seed: bytes) -> SigningKey:
         """From the 32-byte RFC 8032 private seed."""
-        if len(seed) != 32:
-            raise CryptoError(f"Ed25519 seed must be 32 bytes, got {len(seed)}")
+        if not isinstance(seed, bytes | bytearray) or len(seed) != 32:
+            got = f"{len(seed)} bytes" if isinstance(seed, bytes | bytearray) else type(seed).__name__
+            raise CryptoError(f"Ed25519 seed must be 32 bytes, got {got}")
         return cls(Ed25519PrivateKey.from_private_bytes(seed))
 
     @classmethod
@@ -221,7 +226,9 @@ class SigningKey:
             CryptoError: not an Ed25519 private JWK, or ``x`` does not belong to ``d``.
         """
         _check_okp(jwk)
-        key = cls.from_seed(b64url_decode(jwk.get("d", ""), what="JWK d"))
+        if "d" not in jwk:
+            raise CryptoError("JWK has no private key d")
+        key = cls.from_seed(b64url_decode(jwk["d"], what="JWK d"))
         if "x" in jwk and b64url_decode(jwk["x"], what="JWK x") != key.verifying_key.raw:
             raise CryptoError("JWK x does not match its private key d")
         return key
@@ -270,7 +277,9 @@ def _key_from_did(did: str) -> VerifyingKey:
     if decoded.startswith(_MULTICODEC_ED25519):
         raw = decoded[2:]
     elif decoded.startswith(b"\xed"):
-        raw = decoded[1:]  # legacy single-byte prefix, accepted by the reference
+        raw = decoded[1:]  # legacy single-byte prefix, accepted by the reference (0xed01 is tried first)
     else:
-        raise CryptoError("did:key is not an Ed25519 key (multicodec 0xed01)")
+        raise CryptoError(f"did:key is not an Ed25519 key (multicodec 0xed01), found prefix 0x{decoded[:2].hex()}")
+    if len(raw) != 32:
+        raise CryptoError(f"did:key Ed25519 key must be 32 bytes, got {len(raw)}")
     return VerifyingKey(raw)
