@@ -108,6 +108,8 @@ def test_leg_limit_splits_payments() -> None:
 
 PARTY = st.sampled_from(["A", "B", "C", "D", "E", "F", "G"])
 CURRENCY = st.sampled_from(["USD", "JPY", "KWD"])
+
+
 @st.composite
 def obligation_sets(draw: st.DrawFn) -> list[Obligation]:
     raw = draw(

@@ -26,7 +26,6 @@ from msez.settlement import (
 
 from .conftest import T0
 
-
 STRICT = ParserConfig(fail_on_unknown_properties=True, fail_on_unknown_attributes=True, fail_on_converter_warnings=True)
 
 
@@ -149,7 +148,9 @@ def test_amount_with_too_many_digits_is_refused() -> None:
 
 def test_missing_party_account_is_named(parties: dict[str, PartyAccount]) -> None:
     with pytest.raises(NotFoundError, match="no account details for party 'Z'"):
-        build_pacs008([SettlementLeg("USD:000001", "A", "Z", "USD", 1)], parties, instructing_agent="DEUTDEFF", created_at=T0)
+        build_pacs008(
+            [SettlementLeg("USD:000001", "A", "Z", "USD", 1)], parties, instructing_agent="DEUTDEFF", created_at=T0
+        )
 
 
 def _message_with(replace: tuple[bytes, bytes], parties: dict[str, PartyAccount]) -> bytes:

@@ -48,7 +48,13 @@ def test_pacs002_maps_transaction_statuses() -> None:
     assert message_kind(xml) == "pacs.002"
     assert parse_pacs002(xml) == (
         LegStatusUpdate(
-            "pacs.002", "STS-1", "USD:000001", "e2e-1", "8a562c67-ca16-48ba-b074-65581be6f011", LegStatus.SETTLED, "ACSC"
+            "pacs.002",
+            "STS-1",
+            "USD:000001",
+            "e2e-1",
+            "8a562c67-ca16-48ba-b074-65581be6f011",
+            LegStatus.SETTLED,
+            "ACSC",
         ),
         LegStatusUpdate("pacs.002", "STS-1", "USD:000002", "e2e-2", None, LegStatus.REJECTED, "RJCT", reason="AC04"),
     )
@@ -62,7 +68,7 @@ def test_pacs002_transaction_without_status_takes_the_group_status() -> None:
 
 def test_pacs002_unknown_status_code_is_refused() -> None:
     xml = status_report(pacs002.PaymentTransaction110(orgnl_end_to_end_id="e2e-9", tx_sts="ZZZZ"))
-    with pytest.raises(ValidationError, match="unknown pacs.002 TxSts code 'ZZZZ'"):
+    with pytest.raises(ValidationError, match=r"unknown pacs\.002 TxSts code 'ZZZZ'"):
         parse_pacs002(xml)
 
 
@@ -104,7 +110,7 @@ def test_camt054_pending_entry() -> None:
 
 def test_wrong_message_type_is_refused() -> None:
     xml = notification("BOOK")
-    with pytest.raises(ValidationError, match="expected a pacs.002 Document"):
+    with pytest.raises(ValidationError, match=r"expected a pacs\.002 Document"):
         parse_pacs002(xml)
     with pytest.raises(ValidationError, match="unsupported ISO 20022 message urn:example"):
         message_kind(b'<Document xmlns="urn:example"/>')

@@ -15,27 +15,17 @@ digest only; producing and verifying them belongs to ``msez.corridor``.
 
 from __future__ import annotations
 
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictInt, field_validator
-from pydantic import ValidationError as PydanticValidationError
+from pydantic import Field, StrictInt, field_validator
 
 from msez.core import ArtifactRef, ContentDigest, MsezError, ValidationError, payload_digest
 from msez.crypto import ArtifactStore
 from msez.schema import validate
+from msez.settlement._wire import Wire
 
 ANCHOR_TYPE = "MSEZCorridorSettlementAnchor"
 BINDING_TYPE = "MSEZProofBinding"
-
-_M = TypeVar("_M", bound=BaseModel)
-
-
-class _Wire(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="allow")
-
-    def to_json(self) -> dict[str, Any]:
-        """Plain JSON (bare-hex digests, unset optional fields omitted, unknown fields kept)."""
-        return self.model_dump(mode="json", exclude_none=True)
 
 
 def _ref_of_type(value: Any, expected: str) -> ArtifactRef:
@@ -45,7 +35,7 @@ def _ref_of_type(value: Any, expected: str) -> ArtifactRef:
         raise ValueError(e.message) from None
 
 
-class AnchorSide(_Wire):
+class AnchorSide(Wire):
     """One corridor's side of a settlement anchor."""
 
     corridor_id: str = Field(min_length=1)
@@ -59,7 +49,7 @@ class AnchorSide(_Wire):
         return _ref_of_type(value, "checkpoint")
 
 
-class SettlementAnchor(_Wire):
+class SettlementAnchor(Wire):
     """Links an obligation corridor checkpoint to the settlement corridor checkpoint that settles it."""
 
     type: Literal["MSEZCorridorSettlementAnchor"] = "MSEZCorridorSettlementAnchor"
@@ -92,14 +82,14 @@ class SettlementAnchor(_Wire):
         return [*named, *self.proof_bindings, *self.proofs]
 
 
-class Commitment(_Wire):
+class Commitment(Wire):
     """One thing a proof binding commits to: ``kind`` (e.g. ``checkpoint``, ``receipt-root``) and a digest."""
 
     kind: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{0,63}$")
     digest_sha256: ContentDigest
 
 
-class ProofBinding(_Wire):
+class ProofBinding(Wire):
     """Binds evidence (``proof_ref``) to commitments for one purpose, so it cannot be replayed elsewhere."""
 
     type: Literal["MSEZProofBinding"] = "MSEZProofBinding"
@@ -129,7 +119,7 @@ def load_anchor(value: Any, *, source: str | None = None) -> SettlementAnchor:
         SchemaValidationError, ValidationError: not a settlement anchor.
     """
     validate(value, "corridor.settlement-anchor", file=source)
-    return _load(SettlementAnchor, value, source)
+    return SettlementAnchor.load(value, source=source)
 
 
 def load_binding(value: Any, *, source: str | None = None) -> ProofBinding:
@@ -139,16 +129,7 @@ def load_binding(value: Any, *, source: str | None = None) -> ProofBinding:
         SchemaValidationError, ValidationError: not a proof binding.
     """
     validate(value, "proof-binding", file=source)
-    return _load(ProofBinding, value, source)
-
-
-def _load(model: type[_M], value: Any, source: str | None) -> _M:
-    try:
-        return model.model_validate(value)
-    except PydanticValidationError as e:
-        first = e.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        raise ValidationError(f"invalid {model.__name__}: {where}: {first['msg']}", path=source) from None
+    return ProofBinding.load(value, source=source)
 
 
 def check_anchor_refs(anchor: SettlementAnchor, store: ArtifactStore) -> tuple[str, ...]:

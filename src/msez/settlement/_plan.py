@@ -10,26 +10,22 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, StrictInt
-from pydantic import ValidationError as PydanticValidationError
+from pydantic import StrictInt
 
-from msez.core import ArtifactRef, ContentDigest, Timestamp, ValidationError, payload_digest
+from msez.core import ArtifactRef, ContentDigest, Timestamp, payload_digest
 from msez.crypto import ArtifactStore
 from msez.schema import validate
 from msez.settlement._legs import NettingMode
 from msez.settlement._netting import NettingResult
 from msez.settlement._obligation import Obligation
+from msez.settlement._wire import Wire
 
 PLAN_TYPE = "MSEZCorridorSettlementPlan"
 PLAN_ARTIFACT_TYPE = "settlement-plan"
 PLAN_SCHEMA = "corridor.settlement-plan"
 
 
-class _Wire(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="allow")
-
-
-class PlanObligation(_Wire):
+class PlanObligation(Wire):
     from_party: str
     to_party: str
     amount: StrictInt
@@ -52,19 +48,19 @@ class PlanObligation(_Wire):
         return Obligation(self.from_party, self.to_party, self.amount, self.currency, self.corridor_id, self.priority)
 
 
-class PlanDeferral(_Wire):
+class PlanDeferral(Wire):
     obligation: PlanObligation
     reason: str
 
 
-class PlanLimit(_Wire):
+class PlanLimit(Wire):
     party_id: str
     currency: str
     max_net_debit: StrictInt | None = None
     max_leg_amount: StrictInt | None = None
 
 
-class PlanPosition(_Wire):
+class PlanPosition(Wire):
     party_id: str
     currency: str
     receivable: StrictInt
@@ -72,7 +68,7 @@ class PlanPosition(_Wire):
     net: StrictInt
 
 
-class PlanLeg(_Wire):
+class PlanLeg(Wire):
     leg_id: str
     from_party: str
     to_party: str
@@ -80,7 +76,7 @@ class PlanLeg(_Wire):
     amount: StrictInt
 
 
-class PlanCurrencyTotal(_Wire):
+class PlanCurrencyTotal(Wire):
     currency: str
     gross: StrictInt
     net: StrictInt
@@ -88,13 +84,13 @@ class PlanCurrencyTotal(_Wire):
     leg_count: StrictInt
 
 
-class PlanWindow(_Wire):
+class PlanWindow(Wire):
     window_id: str
     opens_at: str
     closes_at: str
 
 
-class SettlementPlan(_Wire):
+class SettlementPlan(Wire):
     """A netted settlement plan: its inputs (obligations, limits), its outputs (positions, legs, totals)."""
 
     type: Literal["MSEZCorridorSettlementPlan"] = "MSEZCorridorSettlementPlan"
@@ -115,10 +111,6 @@ class SettlementPlan(_Wire):
     reduction_bps: StrictInt
     proof: Any = None
 
-    def to_json(self) -> dict[str, Any]:
-        """Plain JSON (unset optional fields omitted, unknown fields kept)."""
-        return self.model_dump(mode="json", exclude_none=True)
-
     @classmethod
     def from_json(cls, value: Any, *, source: str | None = None) -> SettlementPlan:
         """Check ``value`` against the plan schema and load it.
@@ -127,12 +119,7 @@ class SettlementPlan(_Wire):
             SchemaValidationError: not a plan. ValidationError: a field the schema cannot check.
         """
         validate(value, PLAN_SCHEMA, file=source)
-        try:
-            return cls.model_validate(value)
-        except PydanticValidationError as e:
-            first = e.errors()[0]
-            where = ".".join(str(p) for p in first["loc"])
-            raise ValidationError(f"invalid settlement plan: {where}: {first['msg']}", path=source) from None
+        return cls.load(value, source=source)
 
 
 def build_plan(
