@@ -1,6 +1,6 @@
 """Per-party liquidity limits: net-debit caps defer obligations, leg caps split payments.
 
-Semantics (decision D6 in docs/decisions.md):
+Semantics (docs/decisions.md, "Liquidity limits"):
 
 * ``max_net_debit``: the most a party may pay, net, in one currency in one plan. While a party's net debit
   exceeds it, its outgoing obligations in that currency are deferred, lowest ``priority`` first and, within a
@@ -71,11 +71,11 @@ def index_limits(limits: Iterable[PartyLimit]) -> dict[LimitKey, PartyLimit]:
 
 def defer_for_net_debit(
     obligations: Sequence[Obligation], limits: dict[LimitKey, PartyLimit]
-) -> tuple[list[Obligation], list[Deferral]]:
+) -> tuple[Sequence[Obligation], list[Deferral]]:
     """Split ``obligations`` into those kept and those deferred so that no net-debit cap is exceeded."""
     capped = {key: lim.max_net_debit for key, lim in limits.items() if lim.max_net_debit is not None}
     if not capped:
-        return list(obligations), []
+        return obligations, []
     nets: dict[LimitKey, int] = defaultdict(int)
     outgoing: dict[LimitKey, list[tuple[int, int]]] = defaultdict(list)
     for index, o in enumerate(obligations):

@@ -10,7 +10,7 @@ is n minus the largest number of disjoint zero-sum groups (an NP-hard partition 
   settling two receivers or two payers settling one receiver, and leave the rest as one group.
 
 The caller keeps whichever of this plan and the greedy plan has fewer legs, so this mode never produces more
-legs than the reference's greedy one (decision D5 in docs/decisions.md).
+legs than the reference's greedy one (docs/decisions.md, "Leg-minimising netting").
 """
 
 from __future__ import annotations

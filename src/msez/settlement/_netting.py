@@ -3,13 +3,15 @@
 Reference-impl A §5.3 (``netting.rs``): positions are keyed (party, currency); net = receivable - payable;
 legs per currency in sorted currency order; gross total = sum of obligations, net total = sum of legs; totals
 must fit in 64 bits. The reduction is integer basis points (``reduction_bps``) so a plan can be canonicalised.
-One pass over the obligations checks duplicates and accumulates the positions, so netting scales linearly.
+Netting is linear: one set construction checks duplicates, one pass accumulates the positions.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from operator import attrgetter
 from typing import Final
 
 from msez.core import ValidationError
@@ -65,27 +67,35 @@ class NettingResult:
         return reduction_bps(self.gross_total, self.net_total)
 
 
-def accumulate(obligations: Iterable[Obligation]) -> dict[str, Book]:
-    """Gross positions by currency in one pass, refusing duplicates.
+_KEY = attrgetter("from_party", "to_party", "amount", "currency", "corridor_id")
+_FIELDS = attrgetter("from_party", "to_party", "amount", "currency")
+
+
+def accumulate(obligations: Sequence[Obligation]) -> dict[str, Book]:
+    """Gross positions by currency, refusing duplicates (the duplicate check runs as one set construction).
 
     Raises:
         ObligationError: a duplicate (from, to, amount, currency, corridor).
     """
+    if len(set(map(_KEY, obligations))) != len(obligations):
+        _raise_first_duplicate(obligations)
     books: dict[str, Book] = {}
-    seen: set[tuple[str, str, int, str, str]] = set()
+    for frm, to, amount, currency in map(_FIELDS, obligations):
+        book = books.get(currency)
+        if book is None:
+            book = books[currency] = (defaultdict(int), defaultdict(int))
+        book[1][frm] += amount
+        book[0][to] += amount
+    return books
+
+
+def _raise_first_duplicate(obligations: Sequence[Obligation]) -> None:
+    seen: set[tuple[str, str, int, str, str | None]] = set()
     for o in obligations:
-        frm, to, amount, currency = o.from_party, o.to_party, o.amount, o.currency
-        key = (frm, to, amount, currency, o.corridor_id or "")
+        key = _KEY(o)
         if key in seen:
             raise duplicate_error(o)
         seen.add(key)
-        book = books.get(currency)
-        if book is None:
-            book = books[currency] = ({}, {})
-        receivable, payable = book
-        payable[frm] = payable.get(frm, 0) + amount
-        receivable[to] = receivable.get(to, 0) + amount
-    return books
 
 
 def net(

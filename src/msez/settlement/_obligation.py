@@ -59,13 +59,15 @@ class Obligation:
             raise ObligationError(ObligationProblem.INVALID_PARTIES, "party ids must not be empty")
         if not isinstance(self.currency, str) or not self.currency.strip():
             raise ObligationError(ObligationProblem.INVALID_CURRENCY, "currency must not be empty")
+        if self.corridor_id == "":
+            object.__setattr__(self, "corridor_id", None)  # the reference keys duplicates on corridor or ""
         if type(self.priority) is not int:
             raise ValidationError(f"priority must be an integer, got {self.priority!r}")
 
     @property
-    def key(self) -> tuple[str, str, int, str, str]:
-        """The duplicate-detection key: (from, to, amount, currency, corridor or "")."""
-        return (self.from_party, self.to_party, self.amount, self.currency, self.corridor_id or "")
+    def key(self) -> tuple[str, str, int, str, str | None]:
+        """The duplicate-detection key: (from, to, amount, currency, corridor); an empty corridor is None."""
+        return (self.from_party, self.to_party, self.amount, self.currency, self.corridor_id)
 
     def describe(self) -> str:
         corridor = self.corridor_id or "none"
@@ -81,7 +83,7 @@ class ObligationBook:
 
     def __init__(self, obligations: Iterable[Obligation] = ()) -> None:
         self._obligations: list[Obligation] = []
-        self._keys: set[tuple[str, str, int, str, str]] = set()
+        self._keys: set[tuple[str, str, int, str, str | None]] = set()
         self.extend(obligations)
 
     def add(self, obligation: Obligation) -> None:
