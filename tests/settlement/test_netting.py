@@ -208,3 +208,27 @@ def test_min_legs_pairs_and_triples_among_many_parties() -> None:
     assert len(net(obligations).legs) > 8
     assert len(fewest.legs) == 8
     assert_sound(fewest)
+
+
+def _most_zero_sum_groups(values: list[int]) -> int:
+    """Brute force: the largest number of disjoint zero-sum groups the values split into."""
+    if not values:
+        return 0
+    first, rest = values[0], values[1:]
+    best = 0
+    for mask in range(1 << len(rest)):
+        chosen = [v for i, v in enumerate(rest) if mask >> i & 1]
+        if first + sum(chosen) == 0:
+            others = [v for i, v in enumerate(rest) if not mask >> i & 1]
+            best = max(best, 1 + _most_zero_sum_groups(others))
+    return best
+
+
+@given(st.lists(st.tuples(PARTY, PARTY, st.sampled_from([5, 10, 15, 20, 30])), min_size=1, max_size=12))
+def test_min_legs_is_optimal_for_small_currencies(raw: list[tuple[str, str, int]]) -> None:
+    obligations = list({(a, b, amt): Obligation(a, b, amt, "USD") for a, b, amt in raw if a != b}.values())
+    if not obligations:
+        return
+    result = net(obligations, mode=NettingMode.MIN_LEGS)
+    nets = [p.net for p in result.positions if p.net != 0]
+    assert len(result.legs) == len(nets) - _most_zero_sum_groups(nets)

@@ -197,3 +197,9 @@ def test_dtds_and_entities_are_refused(xml: bytes) -> None:
 def test_malformed_xml_is_a_validation_error() -> None:
     with pytest.raises(ValidationError, match="not well-formed XML"):
         parse_pacs008(b"<Document><unclosed></Document>")
+
+
+def test_the_third_party_check_catches_facet_violations(parties: dict[str, PartyAccount]) -> None:
+    xml = _message_with((b"<Nm>Acme Trading FZE</Nm>", b"<Nm>" + b"x" * 141 + b"</Nm>"), parties)
+    document = XmlParser(config=STRICT).from_bytes(xml, Document)
+    assert facet_violations(document) == ["Document.FIToFICstmrCdtTrf.CdtTrfTxInf[0].Dbtr.Nm too long"]

@@ -130,6 +130,8 @@ def net(
         currency_legs = number_legs(currency, transfers)
         totals.append(_total(currency, sum(payable.values()), currency_legs))
         legs.extend(currency_legs)
+    if sum(t.gross for t in totals) > MAX_TOTAL:
+        raise ValidationError("arithmetic_overflow: the gross total over all currencies exceeds 2^63-1")
     return NettingResult(
         mode=mode,
         obligations=tuple(kept),
