@@ -24,9 +24,6 @@ from msez.crypto import ArtifactStore
 from msez.schema import validate
 from msez.settlement._wire import Wire
 
-ANCHOR_TYPE = "MSEZCorridorSettlementAnchor"
-BINDING_TYPE = "MSEZProofBinding"
-
 
 def _ref_of_type(value: Any, expected: str) -> ArtifactRef:
     try:

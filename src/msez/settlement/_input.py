@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from msez.core import MsezError, ValidationError
+from msez.core import ConflictError, MsezError, ValidationError
 from msez.settlement._currency import to_minor_units
 from msez.settlement._iso_ids import PartyAccount
 from msez.settlement._limits import PartyLimit
@@ -37,8 +37,12 @@ def read_limits(value: Any) -> list[PartyLimit]:
 
 def read_parties(value: Any) -> dict[str, PartyAccount]:
     """Party accounts by id from a list or ``{"parties": [...]}`` of ``{party_id, name, agent_bic, iban?, ...}``."""
-    accounts = _read_list(value, "parties", _party)
-    return {a.party_id: a for a in accounts}
+    accounts: dict[str, PartyAccount] = {}
+    for account in _read_list(value, "parties", _party):
+        if account.party_id in accounts:
+            raise ConflictError(f"party {account.party_id!r} is listed twice")
+        accounts[account.party_id] = account
+    return accounts
 
 
 def read_edges(value: Any) -> list[CorridorEdge]:

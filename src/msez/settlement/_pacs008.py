@@ -189,12 +189,8 @@ def parse_pacs008(data: bytes) -> Pacs008Message:
     root = parse_xml(data)
     if namespace_of(root) != PACS008_NS or etree.QName(root).localname != "Document":
         raise ValidationError(f"expected a pacs.008.001.10 Document, got {{{namespace_of(root)}}}{root.tag}")
-    body = _R.find(root, "FIToFICstmrCdtTrf")
-    if body is None:
-        raise ValidationError("missing FIToFICstmrCdtTrf in Document")
-    header = _R.find(body, "GrpHdr")
-    if header is None:
-        raise ValidationError("missing GrpHdr in FIToFICstmrCdtTrf")
+    body = _R.one(root, "FIToFICstmrCdtTrf")
+    header = _R.one(body, "GrpHdr")
     transactions = _R.findall(body, "CdtTrfTxInf")
     declared = _R.required(header, "NbOfTxs")
     if declared != str(len(transactions)):

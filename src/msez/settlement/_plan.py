@@ -21,7 +21,6 @@ from msez.settlement._netting import NettingResult
 from msez.settlement._obligation import Obligation
 from msez.settlement._wire import Wire
 
-PLAN_TYPE = "MSEZCorridorSettlementPlan"
 PLAN_ARTIFACT_TYPE = "settlement-plan"
 PLAN_SCHEMA = "corridor.settlement-plan"
 

@@ -85,7 +85,7 @@ def parse_pacs002(data: bytes) -> tuple[LegStatusUpdate, ...]:
     """
     root = parse_xml(data)
     r = _reader(root, _PACS002, "pacs.002")
-    report = _one(r, root, "FIToFIPmtStsRpt")
+    report = r.one(root, "FIToFIPmtStsRpt")
     message_id = r.required(report, "GrpHdr/MsgId")
     group_status = r.text(report, "OrgnlGrpInfAndSts/GrpSts")
     updates = []
@@ -116,7 +116,7 @@ def parse_camt054(data: bytes) -> tuple[LegStatusUpdate, ...]:
     """
     root = parse_xml(data)
     r = _reader(root, _CAMT054, "camt.054")
-    notification = _one(r, root, "BkToCstmrDbtCdtNtfctn")
+    notification = r.one(root, "BkToCstmrDbtCdtNtfctn")
     message_id = r.required(notification, "GrpHdr/MsgId")
     updates = []
     for entry in r.findall(notification, "Ntfctn/Ntry"):
@@ -166,13 +166,6 @@ def _reader(root: etree._Element, pattern: re.Pattern[str], what: str) -> Reader
     if not pattern.match(namespace) or etree.QName(root).localname != "Document":
         raise ValidationError(f"expected a {what} Document, got {{{namespace}}}{etree.QName(root).localname}")
     return Reader(namespace)
-
-
-def _one(r: Reader, root: etree._Element, tag: str) -> etree._Element:
-    found = r.find(root, tag)
-    if found is None:
-        raise ValidationError(f"missing {tag} in Document")
-    return found
 
 
 def _map(table: dict[str, LegStatus], code: str, what: str) -> LegStatus:

@@ -55,6 +55,12 @@ class Reader:
     def findall(self, element: etree._Element, path: str) -> list[etree._Element]:
         return list(element.findall(self._q(path), self.ns))
 
+    def one(self, element: etree._Element, path: str) -> etree._Element:
+        found = self.find(element, path)
+        if found is None:
+            raise ValidationError(f"missing {path} in {etree.QName(element).localname}")
+        return found
+
     def text(self, element: etree._Element, path: str) -> str | None:
         found = self.find(element, path)
         return None if found is None or found.text is None else found.text.strip()
