@@ -107,3 +107,15 @@ def test_route(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert run(["settle", "route", "--edges", str(edges), "--from", "PK-RSEZ", "--to", "US-NYFC"]) == 0
     assert capsys.readouterr().out.splitlines()[-1] == "2 hops, 80 bps, 150 s"
     assert run(["settle", "route", "--edges", str(edges), "--from", "US-NYFC", "--to", "PK-RSEZ"]) == 1
+
+
+def test_plan_with_limits_defers_and_verifies(
+    tmp_path: Path, obligations: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    limits = write(tmp_path / "limits.json", {"limits": [{"party_id": "A", "currency": "USD", "max_net_debit": 0}]})
+    plan = tmp_path / "plan.json"
+    assert run(["settle", "plan", "--input", str(obligations), "--limits", str(limits), "--out", str(plan)]) == 0
+    assert "(1 deferred)" in capsys.readouterr().out
+    document = json.loads(plan.read_text(encoding="utf-8"))
+    assert document["deferred"][0]["reason"] == "A would pay 4000 USD net, above its limit of 0"
+    assert run(["settle", "verify", str(plan)]) == 0
