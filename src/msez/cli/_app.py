@@ -10,6 +10,7 @@ import typer
 
 from msez.cli import _core, _zone
 from msez.cli._output import err
+from msez.cli._settle import app as settle_app
 from msez.core import MsezError
 
 app = typer.Typer(
@@ -26,6 +27,7 @@ app.command("validate")(_zone.validate)
 app.command("build")(_zone.build)
 app.command("lock")(_zone.lock)
 app.add_typer(_zone.conformance_app, name="conformance")
+app.add_typer(settle_app, name="settle")
 
 EXIT_ERROR = 2
 EXIT_INTERNAL = 70

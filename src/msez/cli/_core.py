@@ -67,4 +67,5 @@ _PACKAGES = (
         "msez.zone",
         "modules, profiles, zones: validation, resolution, rendering, overlays, build, stack.lock, conformance",
     ),
+    ("msez.settlement", "netting and settlement plans, anchors, corridor routing, two-phase transfers, ISO 20022"),
 )

@@ -1,0 +1,201 @@
+"""``msez settle``: netting plans, plan verification, pacs.008 generation, ISO 20022 parsing, corridor routing."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+import uuid
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from msez.cli._output import stdout, write_bytes
+from msez.core import Timestamp, ValidationError, load_document
+from msez.crypto import FileArtifactStore
+from msez.settlement import (
+    CorridorGraph,
+    LegStatusUpdate,
+    NettingMode,
+    PartyAccount,
+    SettlementLeg,
+    SettlementPlan,
+    build_pacs008,
+    build_plan,
+    check_plan,
+    message_kind,
+    net,
+    pacs008_xml,
+    parse_camt054,
+    parse_pacs002,
+    parse_pacs008,
+    plan_digest,
+    read_edges,
+    read_limits,
+    read_obligations,
+    read_parties,
+    store_plan,
+)
+
+app = typer.Typer(help="Netting, settlement plans, ISO 20022 messages and corridor routing.", no_args_is_help=True)
+
+PlanArg = Annotated[Path, typer.Argument(help="A settlement plan (JSON).", show_default=False)]
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    fd, tmp = tempfile.mkstemp(dir=path.parent or Path("."), prefix=f".{path.name}.")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _json_bytes(value: Any) -> bytes:
+    return (json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def _timestamp(text: str | None) -> Timestamp:
+    return Timestamp.parse(text) if text else Timestamp.now()
+
+
+@app.command("plan")
+def plan(
+    *,
+    input_file: Annotated[Path, typer.Option("--input", help="Obligations (JSON/YAML).", show_default=False)],
+    mode: Annotated[NettingMode, typer.Option(help="greedy (as the reference) or min-legs.")] = NettingMode.GREEDY,
+    limits: Annotated[Path | None, typer.Option(help="Per-party liquidity limits (JSON/YAML).")] = None,
+    out: Annotated[Path | None, typer.Option(help="Default: settlement-plan.<digest>.json.")] = None,
+    store: Annotated[Path | None, typer.Option(help="Also store the plan in this artifact store root.")] = None,
+    created_at: Annotated[str | None, typer.Option(help="RFC 3339; default now.")] = None,
+    plan_id: Annotated[str | None, typer.Option(help="Default: urn:msez:settlement-plan:<uuid>.")] = None,
+    issuer: Annotated[str | None, typer.Option(help="Issuer DID recorded in the plan.")] = None,
+) -> None:
+    """Net obligations into a settlement plan (signing the plan is a follow-up)."""
+    request = load_document(input_file)
+    corridor_id = request.get("corridor_id") if isinstance(request, dict) else None
+    result = net(
+        read_obligations(request),
+        mode=mode,
+        limits=read_limits(load_document(limits)) if limits else (),
+    )
+    document = build_plan(
+        result,
+        plan_id=plan_id or f"urn:msez:settlement-plan:{uuid.uuid4()}",
+        created_at=_timestamp(created_at),
+        issuer=issuer,
+        corridor_id=corridor_id if isinstance(corridor_id, str) else None,
+    )
+    digest = plan_digest(document)
+    target = out or Path(f"settlement-plan.{digest.hex}.json")
+    _write_atomic(target, _json_bytes(document.to_json()))
+    stdout.print(f"{digest.hex}  {target}", markup=False)
+    stdout.print(
+        f"{len(result.legs)} legs from {len(result.obligations)} obligations ({len(result.deferred)} deferred); "
+        f"gross {result.gross_total}, net {result.net_total}, reduction {result.reduction_bps} bps",
+        markup=False,
+    )
+    if store is not None:
+        ref = store_plan(FileArtifactStore([store]), document)
+        stdout.print(f"stored {ref.artifact_type}/{ref.digest_sha256.hex}", markup=False)
+
+
+def _load_plan(path: Path) -> SettlementPlan:
+    return SettlementPlan.from_json(load_document(path), source=str(path))
+
+
+@app.command("verify")
+def verify(plan: PlanArg) -> None:
+    """Check a plan: schema, balance per currency, positions, totals, limits. Prints its digest."""
+    report = check_plan(_load_plan(plan))
+    for failure in report.failures:
+        stdout.print(f"FAIL {failure}", markup=False)
+    if report.failures:
+        raise typer.Exit(1)
+    stdout.print(f"PLAN OK {report.digest.hex}", markup=False)
+
+
+def _accounts(
+    plan: SettlementPlan, listed: dict[str, PartyAccount], debtor: str, creditor: str
+) -> dict[str, PartyAccount]:
+    payers = {leg.from_party for leg in plan.legs}
+    accounts = dict(listed)
+    for leg in plan.legs:
+        for party in (leg.from_party, leg.to_party):
+            if party not in accounts:
+                agent = debtor if party in payers else creditor
+                accounts[party] = PartyAccount(party, party, agent, account=party)
+    return accounts
+
+
+@app.command("pacs008")
+def pacs008(
+    plan: PlanArg,
+    *,
+    debtor_agent: Annotated[
+        str, typer.Option(help="Instructing agent BIC; agent of unlisted payers.", show_default=False)
+    ],
+    out: Annotated[Path, typer.Option(help="Where to write the pacs.008 XML.", show_default=False)],
+    creditor_agent: Annotated[str | None, typer.Option(help="Agent BIC of unlisted receivers.")] = None,
+    parties: Annotated[Path | None, typer.Option(help="Party accounts (name, agent_bic, iban/account, lei).")] = None,
+    created_at: Annotated[str | None, typer.Option(help="RFC 3339; default now.")] = None,
+) -> None:
+    """Write one pacs.008.001.10 message paying every leg of a verified plan."""
+    document = _load_plan(plan)
+    report = check_plan(document)
+    if report.failures:
+        raise ValidationError(f"{plan}: plan does not verify: {report.failures[0]}")
+    listed = read_parties(load_document(parties)) if parties else {}
+    accounts = _accounts(document, listed, debtor_agent, creditor_agent or debtor_agent)
+    legs = [SettlementLeg(x.leg_id, x.from_party, x.to_party, x.currency, x.amount) for x in document.legs]
+    message = build_pacs008(legs, accounts, instructing_agent=debtor_agent, created_at=_timestamp(created_at))
+    _write_atomic(out, pacs008_xml(message))
+    stdout.print(f"{message.message_id}  {len(legs)} transactions  {out}", markup=False)
+
+
+def _update_json(update: LegStatusUpdate) -> dict[str, Any]:
+    fields = {k: getattr(update, k) for k in update.__slots__}
+    return {k: str(v) for k, v in fields.items() if v is not None}
+
+
+@app.command("parse")
+def parse(file: Annotated[Path, typer.Argument(help="A pacs.008, pacs.002 or camt.054 XML file.")]) -> None:
+    """Print what an ISO 20022 message says as JSON: legs (pacs.008) or leg status updates."""
+    try:
+        data = file.read_bytes()
+    except OSError as e:
+        raise ValidationError(f"{file}: cannot read: {e.strerror}") from None
+    kind = message_kind(data)
+    value: dict[str, Any] = {"message": kind}
+    if kind == "pacs.008":
+        message = parse_pacs008(data)
+        value["message_id"] = message.message_id
+        value["legs"] = [
+            {**{k: getattr(t.leg, k) for k in t.leg.__slots__}, "end_to_end_id": t.end_to_end_id, "uetr": t.uetr}
+            for t in message.transfers
+        ]
+    else:
+        updates = parse_pacs002(data) if kind == "pacs.002" else parse_camt054(data)
+        value["updates"] = [_update_json(u) for u in updates]
+    write_bytes(_json_bytes(value))
+
+
+@app.command("route")
+def route(
+    edges: Annotated[Path, typer.Option(help="Corridor edges (JSON/YAML).", show_default=False)],
+    source: Annotated[str, typer.Option("--from", help="Source jurisdiction.", show_default=False)],
+    target: Annotated[str, typer.Option("--to", help="Target jurisdiction.", show_default=False)],
+) -> None:
+    """The cheapest corridor route by fee, with its settlement time."""
+    found = CorridorGraph(read_edges(load_document(edges))).route(source, target)
+    if found is None:
+        stdout.print(f"no route from {source} to {target}", markup=False)
+        raise typer.Exit(1)
+    for hop in found.hops:
+        stdout.print(f"{hop.source} -> {hop.target}  {hop.corridor_id}  {hop.fee_bps} bps", markup=False)
+    stdout.print(
+        f"{found.hop_count} hops, {found.total_fee_bps} bps, {found.total_settlement_time_secs} s", markup=False
+    )

@@ -1,0 +1,140 @@
+"""Settlement anchors and proof bindings (spec §40.12): data objects tying a plan to corridor checkpoints.
+
+* A **settlement anchor** (artifact type ``settlement-anchor``) links the obligation corridor's checkpoint (with
+  an optional receipt root and sequence) to the settlement corridor's checkpoint, optionally names the settlement
+  plan, and lists proof bindings and raw proofs as ArtifactRefs. Its digest can be attached to receipts on either
+  corridor.
+* A **proof binding** (artifact type ``proof-binding``) binds one evidence artifact (``proof_ref``, e.g. a pacs.002
+  or an MT103 PDF stored as a blob) to ``commitments`` (checkpoint digests, receipt roots, settlement-anchor or
+  plan digests) for one ``binding_purpose`` such as ``settlement.confirmation``, so the evidence cannot be replayed
+  for another settlement.
+
+Both digests exclude the top-level ``proof`` (signing is the VC package's follow-up). Checkpoints are referenced by
+digest only; producing and verifying them belongs to ``msez.corridor``.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import Field, StrictInt, field_validator
+
+from msez.core import ArtifactRef, ContentDigest, MsezError, ValidationError, payload_digest
+from msez.crypto import ArtifactStore
+from msez.schema import validate
+from msez.settlement._wire import Wire
+
+
+def _ref_of_type(value: Any, expected: str) -> ArtifactRef:
+    try:
+        return ArtifactRef.coerce(value, expected_type=expected)
+    except ValidationError as e:
+        raise ValueError(e.message) from None
+
+
+class AnchorSide(Wire):
+    """One corridor's side of a settlement anchor."""
+
+    corridor_id: str = Field(min_length=1)
+    checkpoint_ref: ArtifactRef
+    receipt_root: ContentDigest | None = None
+    receipt_sequence: StrictInt | None = Field(default=None, ge=0)
+
+    @field_validator("checkpoint_ref", mode="before")
+    @classmethod
+    def _checkpoint(cls, value: Any) -> ArtifactRef:
+        return _ref_of_type(value, "checkpoint")
+
+
+class SettlementAnchor(Wire):
+    """Links an obligation corridor checkpoint to the settlement corridor checkpoint that settles it."""
+
+    type: Literal["MSEZCorridorSettlementAnchor"] = "MSEZCorridorSettlementAnchor"
+    settlement_id: str = Field(min_length=1)
+    relationship: str = Field(default="settles", pattern=r"^[a-z][a-z_]{0,63}$")
+    created_at: str
+    obligation: AnchorSide
+    settlement: AnchorSide
+    settlement_plan_ref: ArtifactRef | None = None
+    proof_bindings: tuple[ArtifactRef, ...] = ()
+    proofs: tuple[ArtifactRef, ...] = ()
+    notes: str | None = None
+    proof: Any = None
+
+    @field_validator("settlement_plan_ref", mode="before")
+    @classmethod
+    def _plan(cls, value: Any) -> ArtifactRef | None:
+        return None if value is None else _ref_of_type(value, "settlement-plan")
+
+    @field_validator("proof_bindings", mode="before")
+    @classmethod
+    def _bindings(cls, value: Any) -> tuple[ArtifactRef, ...]:
+        return tuple(_ref_of_type(v, "proof-binding") for v in value)
+
+    def refs(self) -> list[ArtifactRef]:
+        """Every artifact this anchor names (checkpoints, plan, proof bindings, proofs)."""
+        named = [self.obligation.checkpoint_ref, self.settlement.checkpoint_ref]
+        if self.settlement_plan_ref is not None:
+            named.append(self.settlement_plan_ref)
+        return [*named, *self.proof_bindings, *self.proofs]
+
+
+class Commitment(Wire):
+    """One thing a proof binding commits to: ``kind`` (e.g. ``checkpoint``, ``receipt-root``) and a digest."""
+
+    kind: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{0,63}$")
+    digest_sha256: ContentDigest
+
+
+class ProofBinding(Wire):
+    """Binds evidence (``proof_ref``) to commitments for one purpose, so it cannot be replayed elsewhere."""
+
+    type: Literal["MSEZProofBinding"] = "MSEZProofBinding"
+    binding_purpose: str = Field(min_length=1)
+    proof_ref: ArtifactRef
+    commitments: tuple[Commitment, ...] = Field(min_length=1)
+    issued_at: str
+    issuer: str | None = None
+    notes: str | None = None
+    proof: Any = None
+
+
+def anchor_digest(anchor: SettlementAnchor) -> ContentDigest:
+    """SHA-256 of the anchor's canonical bytes without ``proof``."""
+    return payload_digest(anchor.to_json())
+
+
+def binding_digest(binding: ProofBinding) -> ContentDigest:
+    """SHA-256 of the binding's canonical bytes without ``proof``."""
+    return payload_digest(binding.to_json())
+
+
+def load_anchor(value: Any, *, source: str | None = None) -> SettlementAnchor:
+    """Check ``value`` against ``corridor.settlement-anchor`` and load it.
+
+    Raises:
+        SchemaValidationError, ValidationError: not a settlement anchor.
+    """
+    validate(value, "corridor.settlement-anchor", file=source)
+    return SettlementAnchor.load(value, source=source)
+
+
+def load_binding(value: Any, *, source: str | None = None) -> ProofBinding:
+    """Check ``value`` against ``proof-binding`` and load it.
+
+    Raises:
+        SchemaValidationError, ValidationError: not a proof binding.
+    """
+    validate(value, "proof-binding", file=source)
+    return ProofBinding.load(value, source=source)
+
+
+def check_anchor_refs(anchor: SettlementAnchor, store: ArtifactStore) -> tuple[str, ...]:
+    """Resolve every artifact the anchor names in ``store`` (digests recomputed); report each that fails."""
+    failures = []
+    for ref in anchor.refs():
+        try:
+            store.resolve_ref(ref)
+        except MsezError as e:
+            failures.append(f"{ref.artifact_type}/{ref.digest_sha256.hex}: {e}")
+    return tuple(failures)
