@@ -10,6 +10,7 @@ import typer
 
 from msez.cli import _core
 from msez.cli._output import err
+from msez.cli._vc import app as vc_app
 from msez.core import MsezError
 
 app = typer.Typer(
@@ -22,6 +23,7 @@ app = typer.Typer(
 app.command("about")(_core.about)
 app.command("canon")(_core.canon)
 app.command("digest")(_core.digest)
+app.add_typer(vc_app, name="vc")
 
 EXIT_ERROR = 2
 EXIT_INTERNAL = 70

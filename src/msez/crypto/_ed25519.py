@@ -5,8 +5,8 @@ from __future__ import annotations
 import base64
 import binascii
 import re
-from functools import lru_cache
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import Any, Final, final
 
 import base58

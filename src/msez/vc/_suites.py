@@ -117,7 +117,7 @@ class ProofSuite(ABC):
         signature = self._decode_signature(proof)
         key = _resolve(resolver, method, purpose)
         if not self._is_valid(payload, proof, key, signature):
-            raise ProofError(Reason.BAD_SIGNATURE, f"Ed25519 signature by {method} does not verify over the payload")
+            raise ProofError(Reason.BAD_SIGNATURE, "the Ed25519 signature does not verify over the payload")
 
     def _check_shape(self, proof: Mapping[str, Any]) -> str:
         method = _text(proof, "verificationMethod")
