@@ -20,6 +20,7 @@ import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 from typing import Any, Final
 
 from msez.core import Timestamp, ValidationError
@@ -126,8 +127,14 @@ def _envelope_findings(document: Mapping[str, Any]) -> Iterator[Finding]:
         yield Finding(Reason.MALFORMED_CREDENTIAL, "a data model 1.1 credential needs issuanceDate")
 
 
+@lru_cache(maxsize=16)
+def _window(now: Timestamp, skew: timedelta) -> tuple[str, str]:
+    """Now and the latest acceptable issuance, in the canonical form that orders correctly as text."""
+    return str(now), str(now + skew)
+
+
 def _date_findings(document: Mapping[str, Any], now: Timestamp, skew: timedelta) -> Iterator[Finding]:
-    current, latest = str(now), str(now + skew)
+    current, latest = _window(now, skew)
     for name in ("issuanceDate", "validFrom"):
         if name in document:
             moment = _instant(document[name], name)
