@@ -100,4 +100,4 @@ def test_the_model_is_frozen() -> None:
     credential = Credential.from_json(BASE)
 
     with pytest.raises(ValueError, match="frozen"):
-        credential.issuer = "did:example:other"  # type: ignore[misc]
+        credential.issuer = "did:example:other"

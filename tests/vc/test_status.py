@@ -90,8 +90,11 @@ def test_status_problems_fail_closed(alice: Signer, bob: Signer, setup: str, rea
         "purpose": _list(alice, purpose="suspension"),
     }.get(setup, _list(alice))
     registry = StatusListRegistry(() if setup == "missing" else (status_list,))
-    entry = status_entry(LIST_ID, MIN_STATUS_LIST_BITS if setup == "index" else 3)
-    entry |= {"entry-type": {"type": "StatusList2021Entry"}, "entry-index": {"statusListIndex": 3}}.get(setup, {})
+    overrides: dict[str, dict[str, Any]] = {
+        "entry-type": {"type": "StatusList2021Entry"},
+        "entry-index": {"statusListIndex": 3},
+    }
+    entry = status_entry(LIST_ID, MIN_STATUS_LIST_BITS if setup == "index" else 3) | overrides.get(setup, {})
     document = add_proof({**credential(alice), "credentialStatus": entry}, alice, created=NOW)
 
     report = verify_credential(document, status_source=registry, now=NOW)

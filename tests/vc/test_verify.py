@@ -79,7 +79,7 @@ def test_not_an_object() -> None:
 
 
 def test_a_v2_credential_needs_no_issuance_date(alice: Signer) -> None:
-    document = {"@context": [VC_V2_CONTEXT], "type": "VerifiableCredential", "issuer": str(alice.did)}
+    document: dict[str, Any] = {"@context": [VC_V2_CONTEXT], "type": "VerifiableCredential", "issuer": str(alice.did)}
     document["credentialSubject"] = {"id": "did:example:1"}
 
     assert verify_credential(add_proof(document, alice, created=NOW), now=NOW).ok
