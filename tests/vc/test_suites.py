@@ -239,10 +239,10 @@ class _HexSignature2099(ProofSuite):
     proof_type: ClassVar[str] = "HexSignature2099"
     accepted_types: ClassVar[frozenset[str]] = frozenset({"HexSignature2099"})
 
-    def _finish(self, payload: Payload, options: dict[str, Any], signer: Signer) -> dict[str, Any]:
+    def sign_options(self, payload: Payload, options: dict[str, Any], signer: Signer) -> dict[str, Any]:
         return {**options, "sig": signer.key.sign(payload.bytes).hex()}
 
-    def _decode_signature(self, proof: Mapping[str, Any]) -> Signature:
+    def decode_signature(self, proof: Mapping[str, Any]) -> Signature:
         try:
             return Signature.from_hex(proof.get("sig", ""))
         except CryptoError as e:

@@ -61,10 +61,8 @@ def signer_from_json(value: Any) -> Signer:
         raise CryptoError("the key file's private_jwk must be a JSON object")
     key = SigningKey.from_jwk(dict(jwk))
     method = next((value[k] for k in _VM_KEYS if k in value), None)
-    if method is None:
-        x_key = VerifyingKey.from_jwk(dict(jwk))
-        kid = jwk.get("kid") or DEFAULT_KID
-        return Signer(key, f"{x_key.did}#{kid}")
+    if method is None:  # from_jwk checked that x (when present) is the public half of d
+        return Signer.from_key(key, kid=jwk.get("kid") or DEFAULT_KID)
     if not isinstance(method, str) or not method.startswith("did:"):
         raise ValidationError(f"the key file's verificationMethod must be a DID URL, got {str(method)[:80]!r}")
     return Signer(key, method)

@@ -120,7 +120,7 @@ class Credential(BaseModel):
     @property
     def data_model(self) -> DataModel:
         first = self.context if isinstance(self.context, str) else self.context[0]
-        return _BASE_CONTEXTS[first]  # type: ignore[index]
+        return _BASE_CONTEXTS[str(first)]
 
     @property
     def types(self) -> tuple[str, ...]:

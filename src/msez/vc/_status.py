@@ -56,8 +56,6 @@ class StatusList:
         Raises:
             ValidationError: bad encoding, not GZIP, larger than 16 MiB, or shorter than 131,072 bits.
         """
-        if not isinstance(encoded, str):
-            raise ValidationError("encodedList must be a string")
         text = encoded[1:] if encoded.startswith("uH4sI") else encoded  # "H4sI" is GZIP's magic in base64
         try:
             compressed = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
@@ -149,7 +147,10 @@ def status_list_of(credential: Credential | Mapping[str, Any]) -> tuple[StatusPu
     purpose = subject.get("statusPurpose")
     if purpose not in STATUS_PURPOSES:
         raise ValidationError(f"unsupported statusPurpose {purpose!r}; expected one of {', '.join(STATUS_PURPOSES)}")
-    return purpose, StatusList.decode(subject.get("encodedList"))  # type: ignore[arg-type]
+    encoded = subject.get("encodedList")
+    if not isinstance(encoded, str):
+        raise ValidationError("credentialSubject.encodedList must be a string")
+    return purpose, StatusList.decode(encoded)
 
 
 def set_status(credential: Credential, index: int, value: bool) -> Credential:

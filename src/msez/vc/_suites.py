@@ -82,7 +82,11 @@ class Payload:
 
 
 class ProofSuite(ABC):
-    """A proof type: builds proof objects and checks them (shape, purpose, encoding, key, signature)."""
+    """A proof type: builds proof objects and checks them (shape, purpose, encoding, key, signature).
+
+    A new suite sets the class attributes and implements :meth:`sign_options` and :meth:`decode_signature`;
+    it overrides :meth:`signature_is_valid` when it signs something other than the payload bytes.
+    """
 
     name: ClassVar[str]
     """Short name for ``--suite`` and :meth:`SuiteRegistry.get`."""
@@ -102,7 +106,7 @@ class ProofSuite(ABC):
         if self.cryptosuite is not None:
             options["cryptosuite"] = self.cryptosuite
         options |= {"created": str(created), "verificationMethod": signer.verification_method, "proofPurpose": purpose}
-        return self._finish(payload, options, signer)
+        return self.sign_options(payload, options, signer)
 
     def verify(self, payload: Payload, proof: Mapping[str, Any], resolver: KeyResolver, *, purpose: str) -> None:
         """Check one proof against ``payload``.
@@ -114,9 +118,9 @@ class ProofSuite(ABC):
         method = self._check_shape(proof)
         if proof["proofPurpose"] != purpose:
             raise ProofError(Reason.WRONG_PURPOSE, f"proofPurpose is {proof['proofPurpose']!r}, expected {purpose!r}")
-        signature = self._decode_signature(proof)
+        signature = self.decode_signature(proof)
         key = _resolve(resolver, method, purpose)
-        if not self._is_valid(payload, proof, key, signature):
+        if not self.signature_is_valid(payload, proof, key, signature):
             raise ProofError(Reason.BAD_SIGNATURE, "the Ed25519 signature does not verify over the payload")
 
     def _check_shape(self, proof: Mapping[str, Any]) -> str:
@@ -136,14 +140,20 @@ class ProofSuite(ABC):
             raise ProofError(Reason.MALFORMED_PROOF, f"proof.created: {e.message}") from None
 
     @abstractmethod
-    def _finish(self, payload: Payload, options: dict[str, Any], signer: Signer) -> dict[str, Any]:
-        """Sign and return ``options`` with the signature field added."""
+    def sign_options(self, payload: Payload, options: dict[str, Any], signer: Signer) -> dict[str, Any]:
+        """The proof: ``options`` (type, created, method, purpose) with the signature field added."""
 
     @abstractmethod
-    def _decode_signature(self, proof: Mapping[str, Any]) -> Signature:
-        """The raw signature, or :class:`ProofError` ``malformed-signature``."""
+    def decode_signature(self, proof: Mapping[str, Any]) -> Signature:
+        """The raw signature in ``proof``.
 
-    def _is_valid(self, payload: Payload, proof: Mapping[str, Any], key: VerifyingKey, signature: Signature) -> bool:
+        Raises:
+            ProofError: ``malformed-signature`` (bad encoding or not 64 bytes).
+        """
+
+    def signature_is_valid(
+        self, payload: Payload, proof: Mapping[str, Any], key: VerifyingKey, signature: Signature
+    ) -> bool:
         return key.is_valid(payload.bytes, signature)
 
 
@@ -154,14 +164,14 @@ class MsezEd25519Signature2025(ProofSuite):
     proof_type = "MsezEd25519Signature2025"
     accepted_types = frozenset({"MsezEd25519Signature2025", "MezEd25519Signature2025"})
 
-    def _finish(self, payload: Payload, options: dict[str, Any], signer: Signer) -> dict[str, Any]:
+    def sign_options(self, payload: Payload, options: dict[str, Any], signer: Signer) -> dict[str, Any]:
         return {**options, "jws": signer.key.sign(payload.bytes).b64url()}
 
     def _check_created(self, created: Any) -> None:
         if not isinstance(created, str) or not _WHOLE_SECONDS_Z.match(created):
             raise ProofError(Reason.MALFORMED_PROOF, f"proof.created must be YYYY-MM-DDTHH:MM:SSZ, got {created!r}")
 
-    def _decode_signature(self, proof: Mapping[str, Any]) -> Signature:
+    def decode_signature(self, proof: Mapping[str, Any]) -> Signature:
         if "jws" not in proof and "proofValue" in proof:
             return _hex_signature(proof["proofValue"])  # the Rust API's form of this proof type
         text = _text(proof, "jws")
@@ -180,10 +190,10 @@ class Ed25519Signature2020(ProofSuite):
     proof_type = "Ed25519Signature2020"
     accepted_types = frozenset({"Ed25519Signature2020"})
 
-    def _finish(self, payload: Payload, options: dict[str, Any], signer: Signer) -> dict[str, Any]:
+    def sign_options(self, payload: Payload, options: dict[str, Any], signer: Signer) -> dict[str, Any]:
         return {**options, "proofValue": signer.key.sign(payload.bytes).hex()}
 
-    def _decode_signature(self, proof: Mapping[str, Any]) -> Signature:
+    def decode_signature(self, proof: Mapping[str, Any]) -> Signature:
         return _hex_signature(_text(proof, "proofValue"))
 
 
@@ -195,7 +205,7 @@ class EddsaJcs2022(ProofSuite):
     accepted_types = frozenset({"DataIntegrityProof"})
     cryptosuite = "eddsa-jcs-2022"
 
-    def _finish(self, payload: Payload, options: dict[str, Any], signer: Signer) -> dict[str, Any]:
+    def sign_options(self, payload: Payload, options: dict[str, Any], signer: Signer) -> dict[str, Any]:
         config = _proof_config(payload.document, options)
         signature = signer.key.sign_digests([digest_of(config), payload.digest])
         return {**options, "proofValue": "z" + base58.b58encode(signature.raw).decode("ascii")}
@@ -209,7 +219,7 @@ class EddsaJcs2022(ProofSuite):
             raise ProofError(Reason.UNSUPPORTED_SUITE, "proof chains (previousProof) are not supported")
         return super()._check_shape(proof)
 
-    def _decode_signature(self, proof: Mapping[str, Any]) -> Signature:
+    def decode_signature(self, proof: Mapping[str, Any]) -> Signature:
         text = _text(proof, "proofValue")
         if not text.startswith("z"):
             raise ProofError(Reason.MALFORMED_SIGNATURE, "proofValue must be multibase base58btc (prefix 'z')")
@@ -218,7 +228,9 @@ class EddsaJcs2022(ProofSuite):
         except (ValueError, CryptoError) as e:
             raise ProofError(Reason.MALFORMED_SIGNATURE, f"proofValue: {e}") from None
 
-    def _is_valid(self, payload: Payload, proof: Mapping[str, Any], key: VerifyingKey, signature: Signature) -> bool:
+    def signature_is_valid(
+        self, payload: Payload, proof: Mapping[str, Any], key: VerifyingKey, signature: Signature
+    ) -> bool:
         options = {k: v for k, v in proof.items() if k != "proofValue"}
         if "@context" in options:  # vc-di-eddsa 3.3.2 step 4: the proof pins a prefix of the document's contexts
             if not _starts_with(payload.document.get("@context"), options["@context"]):
