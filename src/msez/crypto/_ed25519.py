@@ -256,7 +256,8 @@ class SigningKey:
     def sign_digests(self, digests: Sequence[ContentDigest]) -> Signature:
         """Sign the concatenation of raw SHA-256 digests, W3C Data Integrity's ``hashData``.
 
-        Each digest is itself the hash of canonical bytes; this is the only signing input besides them.
+        Meant for digests of canonical bytes (Data Integrity hashes the canonical proof configuration and
+        document); it is the only signing input besides :class:`CanonicalBytes`.
         """
         return Signature(self._key.sign(_digest_message(digests)))
 
