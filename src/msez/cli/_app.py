@@ -11,6 +11,7 @@ import typer
 from msez.cli import _core, _zone
 from msez.cli._output import err
 from msez.cli._settle import app as settle_app
+from msez.cli._vc import app as vc_app
 from msez.core import MsezError
 
 app = typer.Typer(
@@ -28,6 +29,7 @@ app.command("build")(_zone.build)
 app.command("lock")(_zone.lock)
 app.add_typer(_zone.conformance_app, name="conformance")
 app.add_typer(settle_app, name="settle")
+app.add_typer(vc_app, name="vc")
 
 EXIT_ERROR = 2
 EXIT_INTERNAL = 70

@@ -68,4 +68,5 @@ _PACKAGES = (
         "modules, profiles, zones: validation, resolution, rendering, overlays, build, stack.lock, conformance",
     ),
     ("msez.settlement", "netting and settlement plans, anchors, corridor routing, two-phase transfers, ISO 20022"),
+    ("msez.vc", "verifiable credentials: proof suites, multi-party signing, did resolution, status lists"),
 )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 import re
+from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any, Final, final
 
@@ -13,7 +14,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
-from msez.core import CanonicalBytes, CryptoError, Did, VerificationError
+from msez.core import CanonicalBytes, ContentDigest, CryptoError, Did, VerificationError
 
 _MULTICODEC_ED25519: Final = b"\xed\x01"
 _DID_KEY_PREFIX: Final = "did:key:z"
@@ -177,6 +178,14 @@ class VerifyingKey:
             return False
         return True
 
+    def is_valid_digests(self, digests: Sequence[ContentDigest], signature: Signature) -> bool:
+        """Check ``signature`` over the concatenated raw digests (see :meth:`SigningKey.sign_digests`)."""
+        try:
+            self._key.verify(signature.raw, _digest_message(digests))
+        except InvalidSignature:
+            return False
+        return True
+
     def __setattr__(self, name: str, value: object) -> None:
         raise AttributeError("VerifyingKey is immutable")
 
@@ -251,6 +260,14 @@ class SigningKey:
             raise TypeError("only CanonicalBytes can be signed; use msez.core.canonical_bytes()")
         return Signature(self._key.sign(message.data))
 
+    def sign_digests(self, digests: Sequence[ContentDigest]) -> Signature:
+        """Sign the concatenation of raw SHA-256 digests, W3C Data Integrity's ``hashData``.
+
+        Meant for digests of canonical bytes (Data Integrity hashes the canonical proof configuration and
+        document); it is the only signing input besides :class:`CanonicalBytes`.
+        """
+        return Signature(self._key.sign(_digest_message(digests)))
+
     def __setattr__(self, name: str, value: object) -> None:
         raise AttributeError("SigningKey is immutable")
 
@@ -259,6 +276,12 @@ class SigningKey:
 
     def __reduce__(self) -> Any:
         raise TypeError("SigningKey cannot be pickled")
+
+
+def _digest_message(digests: Sequence[ContentDigest]) -> bytes:
+    if not digests or not all(isinstance(d, ContentDigest) for d in digests):
+        raise TypeError("sign_digests/is_valid_digests take a non-empty sequence of ContentDigest")
+    return b"".join(d.raw for d in digests)
 
 
 def _check_okp(jwk: Any) -> None:
