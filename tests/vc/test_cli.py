@@ -97,8 +97,8 @@ def test_verify_failure_prints_a_line_per_proof(tmp_path: Path, capsys: pytest.C
     out = capsys.readouterr()
     assert out.out.splitlines()[0].startswith("OK   proof[0] MsezEd25519Signature2025 did:key:")
     assert "FAIL proof[1]" in out.out.splitlines()[1]
-    assert "malformed-signature" in out.out.splitlines()[1]
-    assert "NOT verified: malformed-signature (1/2 proofs valid)" in out.err
+    assert "padded-signature" in out.out.splitlines()[1]
+    assert "NOT verified: padded-signature (1/2 proofs valid)" in out.err
 
 
 def test_verify_at_a_given_time(tmp_path: Path, key: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -87,17 +87,17 @@ def _with_jws(signed: dict[str, Any], change: Callable[[str], str]) -> dict[str,
     return {**signed, "proof": {**signed["proof"], "jws": change(signed["proof"]["jws"])}}
 
 
-def test_padded_signature_fails_with_malformed_signature(signed: dict[str, Any]) -> None:
+def test_padded_signature_fails_with_padded_signature(signed: dict[str, Any]) -> None:
     report = _verify(_with_jws(signed, lambda jws: jws + "=="))
 
-    assert report.reasons == (Reason.MALFORMED_SIGNATURE,)
+    assert report.reasons == (Reason.PADDED_SIGNATURE,)
     assert "without padding" in report.proofs[0].detail
 
 
-def test_wrong_length_signature_fails_with_malformed_signature(signed: dict[str, Any]) -> None:
+def test_wrong_length_signature_fails_with_wrong_signature_length(signed: dict[str, Any]) -> None:
     report = _verify(_with_jws(signed, lambda jws: b64url_encode(b64url_decode(jws)[:63])))
 
-    assert report.reasons == (Reason.MALFORMED_SIGNATURE,)
+    assert report.reasons == (Reason.SIGNATURE_LENGTH,)
     assert "must be 64 bytes, got 63" in report.proofs[0].detail
 
 

@@ -41,7 +41,7 @@ from msez.vc._resolver import KeyResolver
 from msez.vc._result import Reason
 
 _WHOLE_SECONDS_Z: Final = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z\Z")
-_HEX128: Final = re.compile(r"[0-9a-fA-F]{128}\Z")
+_HEX_CHARS: Final = re.compile(r"[0-9a-fA-F]*\Z")
 
 
 class ProofError(CryptoError):
@@ -148,7 +148,7 @@ class ProofSuite(ABC):
         """The raw signature in ``proof``.
 
         Raises:
-            ProofError: ``malformed-signature`` (bad encoding or not 64 bytes).
+            ProofError: ``malformed-signature`` (bad encoding), ``padded-signature`` or ``wrong-signature-length``.
         """
 
     def signature_is_valid(
@@ -176,11 +176,12 @@ class MsezEd25519Signature2025(ProofSuite):
             return _hex_signature(proof["proofValue"])  # the Rust API's form of this proof type
         text = _text(proof, "jws")
         if "=" in text:
-            raise ProofError(Reason.MALFORMED_SIGNATURE, "jws must be base64url without padding, found '='")
+            raise ProofError(Reason.PADDED_SIGNATURE, "jws must be base64url without padding, found '='")
         try:
-            return Signature(b64url_decode(text, what="jws"))
+            raw = b64url_decode(text, what="jws")
         except CryptoError as e:
             raise ProofError(Reason.MALFORMED_SIGNATURE, e.message) from None
+        return _signature(raw, "jws")
 
 
 class Ed25519Signature2020(ProofSuite):
@@ -224,9 +225,10 @@ class EddsaJcs2022(ProofSuite):
         if not text.startswith("z"):
             raise ProofError(Reason.MALFORMED_SIGNATURE, "proofValue must be multibase base58btc (prefix 'z')")
         try:
-            return Signature(base58.b58decode(text[1:]))
-        except (ValueError, CryptoError) as e:
+            raw = base58.b58decode(text[1:])
+        except ValueError as e:
             raise ProofError(Reason.MALFORMED_SIGNATURE, f"proofValue: {e}") from None
+        return _signature(raw, "proofValue")
 
     def signature_is_valid(
         self, payload: Payload, proof: Mapping[str, Any], key: VerifyingKey, signature: Signature
@@ -288,11 +290,17 @@ def _text(proof: Mapping[str, Any], field: str) -> str:
     return value
 
 
+def _signature(raw: bytes, field: str) -> Signature:
+    if len(raw) != 64:
+        raise ProofError(Reason.SIGNATURE_LENGTH, f"{field}: Ed25519 signature must be 64 bytes, got {len(raw)}")
+    return Signature(raw)
+
+
 def _hex_signature(value: Any) -> Signature:
-    if not isinstance(value, str) or not _HEX128.match(value):
-        size = f"{len(value)} chars" if isinstance(value, str) else type(value).__name__
-        raise ProofError(Reason.MALFORMED_SIGNATURE, f"proofValue must be 128 hex chars (64 bytes), got {size}")
-    return Signature(bytes.fromhex(value))
+    if not isinstance(value, str) or not _HEX_CHARS.match(value) or len(value) % 2:
+        shown = f"{len(value)} chars" if isinstance(value, str) else type(value).__name__
+        raise ProofError(Reason.MALFORMED_SIGNATURE, f"proofValue must be hex (128 chars), got {shown}")
+    return _signature(bytes.fromhex(value), "proofValue")
 
 
 def _resolve(resolver: KeyResolver, method: str, purpose: str) -> VerifyingKey:
