@@ -246,7 +246,8 @@ class MachineDefinition:
     def find_named(self, from_state: str, name: str) -> Transition | None:
         """The transition called ``name`` leaving ``from_state``, if any."""
         target = self._targets.get(name)
-        return None if target is None else self._by_pair.get((from_state, target))
+        found = None if target is None else self._by_pair.get((from_state, target))
+        return found if found is not None and found.name == name else None
 
     def target_of(self, name: str) -> str | None:
         """The state a transition name leads to (names are single-target by construction)."""

@@ -135,25 +135,37 @@ class StateMachine:
         ctx = context or _NO_CONTEXT
         return self._apply(self.check(to_state, ctx), ctx)
 
+    def check_named(self, name: str, context: TransitionContext | None = None) -> Transition:
+        """Run steps 1-3 for the transition called ``name`` from the current state; change nothing.
+
+        Raises:
+            TransitionNotDefinedError: no transition of that name leaves the current state.
+            MissingEvidenceError, GuardRefusedError: as for :meth:`check`.
+        """
+        transition = self._definition.find_named(self._state, name)
+        if transition is not None:
+            return self.check(transition.to_state, context)
+        target = self._definition.target_of(name)
+        if target is None:
+            raise TransitionNotDefinedError(
+                f"the {self._definition.name} machine has no transition named {name!r}",
+                from_state=self._state,
+                to_state="?",
+                valid_targets=self.valid_targets(),
+            )
+        raise self._not_defined(target, name)
+
     def fire(self, name: str, context: TransitionContext | None = None) -> TransitionRecord:
         """Apply the transition called ``name`` from the current state (e.g. ``approve``).
+
+        Side effects: changes the state and appends to the history.
 
         Raises:
             TransitionNotDefinedError: no transition of that name leaves the current state.
             MissingEvidenceError, GuardRefusedError: as for :meth:`transition`.
         """
-        transition = self._definition.find_named(self._state, name)
-        if transition is None:
-            target = self._definition.target_of(name)
-            if target is None:
-                raise TransitionNotDefinedError(
-                    f"the {self._definition.name} machine has no transition named {name!r}",
-                    from_state=self._state,
-                    to_state="?",
-                    valid_targets=self.valid_targets(),
-                )
-            raise self._not_defined(target, name)
-        return self.transition(transition.to_state, context)
+        ctx = context or _NO_CONTEXT
+        return self._apply(self.check_named(name, ctx), ctx)
 
     def _target_name(self, to_state: str) -> str:
         try:

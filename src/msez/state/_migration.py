@@ -174,7 +174,7 @@ class MigrationSaga(Lifecycle):
             TransitionNotDefinedError: not in InTransit, DestinationVerification or DestinationUnlock.
             CompensationFailedError: an action raised; it is logged and the state is unchanged.
         """
-        self.machine.check("Compensated", context)
+        self.machine.check_named("compensate", context)
         for action in actions:
             self._run(action)
         ctx = context or TransitionContext()
