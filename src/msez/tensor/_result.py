@@ -97,16 +97,13 @@ class StoredCell:
     reason: str | None = None
 
 
-_NO_CELLS: Mapping[ComplianceDomain, StoredCell] = MappingProxyType({})
-
-
 @dataclass(frozen=True, slots=True)
 class EvaluationContext:
     """One subject's evaluation: the subject, the cells determined so far, and the evaluation time."""
 
     subject: Subject
     now: Timestamp
-    cells: Mapping[ComplianceDomain, StoredCell] = _NO_CELLS
+    cells: Mapping[ComplianceDomain, StoredCell] = field(default_factory=lambda: MappingProxyType({}))
 
     def stored(self, domain: ComplianceDomain) -> StoredCell | None:
         """The cell determined for ``domain``, if any."""
