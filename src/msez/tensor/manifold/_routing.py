@@ -29,14 +29,11 @@ from msez.tensor.manifold._model import CorridorEdge, Hop, JurisdictionNode, Pat
 _NO_LIMITS = PathConstraint()
 
 
-@dataclass(frozen=True, slots=True)
-class _Label:
-    node: str
-    cost: int
-    hours: int
-    hops: int
-    parent: _Label | None
-    hop: Hop | None
+# A search label: (cost, hours, hops, jurisdiction, sequence, parent label, corridor id, hop cost, hop hours).
+_Label = tuple[int, int, int, str, int, Any, str | None, int, int]
+# A weighted adjacency entry: (neighbour, corridor id, hop cost, hop hours).
+_Arc = tuple[str, str, int, int]
+_CACHED_VALUES = 8
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +59,7 @@ class Manifold:
         self._nodes: dict[str, JurisdictionNode] = {}
         self._edges: dict[str, CorridorEdge] = {}
         self._adjacent: dict[str, list[tuple[CorridorEdge, str]]] = {}
+        self._weights: dict[int, dict[str, list[_Arc]]] = {}
         for node in jurisdictions:
             self.add_jurisdiction(node)
         for edge in corridors:
@@ -73,6 +71,7 @@ class Manifold:
             raise ConflictError(f"jurisdiction {node.jurisdiction_id!r} is already in the manifold")
         self._nodes[node.jurisdiction_id] = node
         self._adjacent[node.jurisdiction_id] = []
+        self._weights.clear()
 
     def add_corridor(self, edge: CorridorEdge) -> None:
         """Raises: ConflictError: the id is taken; NotFoundError: an endpoint is unknown."""
@@ -80,6 +79,7 @@ class Manifold:
             raise ConflictError(f"corridor {edge.corridor_id!r} is already in the manifold")
         source, target = self.jurisdiction(edge.source_jurisdiction), self.jurisdiction(edge.target_jurisdiction)
         self._edges[edge.corridor_id] = edge
+        self._weights.clear()
         self._adjacent[source.jurisdiction_id].append((edge, target.jurisdiction_id))
         if edge.is_bidirectional:
             self._adjacent[target.jurisdiction_id].append((edge, source.jurisdiction_id))
@@ -118,7 +118,7 @@ class Manifold:
         if {source, target} & constraints.excluded_jurisdictions:
             return None
         search = _Search(target, value, constraints, frozenset(), frozenset())
-        return self._search(search, _Label(source, 0, 0, 0, None, None))
+        return self._search(search, (0, 0, 0, source, 0, None, None, 0, 0))
 
     def k_shortest_paths(
         self, source: str, target: str, k: int, *, value: int = 0, constraints: PathConstraint = _NO_LIMITS
@@ -172,64 +172,96 @@ class Manifold:
         for i in range(last.hop_count):
             root = last.hops[:i]
             banned = frozenset(p.hops[i].corridor_id for p in found if p.hop_count > i and p.hops[:i] == root)
-            start = _Label(last.source, 0, 0, 0, None, None)
+            start: _Label = (0, 0, 0, last.source, 0, None, None, 0, 0)
             for hop in root:
-                start = _Label(hop.target, start.cost + hop.cost, start.hours + hop.hours, start.hops + 1, start, hop)
+                start = (
+                    start[0] + hop.cost,
+                    start[1] + hop.hours,
+                    start[2] + 1,
+                    hop.target,
+                    0,
+                    start,
+                    hop.corridor_id,
+                    hop.cost,
+                    hop.hours,
+                )
             search = _Search(last.target, value, limits, frozenset(last.jurisdictions[:i]), banned)
             spur = self._search(search, start)
             if spur is not None:
                 yield spur
 
-    def _search(self, s: _Search, start: _Label) -> Path | None:
-        timed = s.limits.max_total_hours is not None
-        settled: dict[str, list[tuple[int, int]]] = {}
-        heap: list[tuple[int, int, int, str, int, _Label]] = [
-            (start.cost, start.hours, start.hops, start.node, 0, start)
-        ]
-        counter = 0
-        while heap:
-            label = heapq.heappop(heap)[-1]
-            marks = settled.setdefault(label.node, [])
-            hours = label.hours if timed else 0
-            if any(h <= label.hops and t <= hours for h, t in marks):
-                continue
-            marks.append((label.hops, hours))
-            if label.node == s.target:
-                return _path(label)
-            if s.limits.max_hops is not None and label.hops >= s.limits.max_hops:
-                continue
-            for nxt in self._relax(s, label):
-                counter += 1
-                heapq.heappush(heap, (nxt.cost, nxt.hours, nxt.hops, nxt.node, counter, nxt))
-        return None
+    def _weighted(self, value: int) -> dict[str, list[_Arc]]:
+        """Active arcs with their hop cost for an asset ``value`` (cached for a few recent values)."""
+        arcs = self._weights.get(value)
+        if arcs is None:
+            if len(self._weights) >= _CACHED_VALUES:
+                self._weights.clear()
+            nodes = self._nodes
+            arcs = {
+                node: [
+                    (nbr, edge.corridor_id, edge.transfer_cost(value) + nodes[nbr].entry_fee, edge.total_hours)
+                    for edge, nbr in adjacent
+                    if edge.is_active and nodes[nbr].is_active
+                ]
+                for node, adjacent in self._adjacent.items()
+            }
+            self._weights[value] = arcs
+        return arcs
 
-    def _relax(self, s: _Search, label: _Label) -> Iterable[_Label]:
-        limits = s.limits
-        for edge, neighbour in self._adjacent[label.node]:
-            if (
-                not edge.is_active
-                or edge.corridor_id in s.banned_corridors
-                or edge.corridor_id in limits.excluded_corridors
-                or neighbour in s.banned_nodes
-                or neighbour in limits.excluded_jurisdictions
-                or not self._nodes[neighbour].is_active
-            ):
+    def _search(self, s: _Search, start: _Label) -> Path | None:
+        limits, arcs = s.limits, self._weighted(s.value)
+        max_hops = limits.max_hops if limits.max_hops is not None else len(self._nodes)
+        max_cost, max_hours, max_hop_cost = limits.max_total_cost, limits.max_total_hours, limits.max_hop_cost
+        skip_nodes = s.banned_nodes | limits.excluded_jurisdictions
+        skip_arcs = s.banned_corridors | limits.excluded_corridors
+        timed = max_hours is not None
+        settled: dict[str, list[tuple[int, int]]] = {}
+        best: dict[str, tuple[int, int, int]] = {}
+        heap, counter = [start], 0
+        while heap:
+            label = heapq.heappop(heap)
+            cost, hours, hops, node = label[0], label[1], label[2], label[3]
+            marks = settled.setdefault(node, [])
+            seen_hours = hours if timed else 0
+            if any(h <= hops and t <= seen_hours for h, t in marks):
                 continue
-            hop = self.hop(edge, neighbour, s.value)
-            cost, hours = label.cost + hop.cost, label.hours + hop.hours
-            if (
-                (limits.max_hop_cost is not None and hop.cost > limits.max_hop_cost)
-                or (limits.max_total_cost is not None and cost > limits.max_total_cost)
-                or (limits.max_total_hours is not None and hours > limits.max_total_hours)
-            ):
+            marks.append((hops, seen_hours))
+            if node == s.target:
+                return _path(label)
+            if hops >= max_hops:
                 continue
-            yield _Label(neighbour, cost, hours, label.hops + 1, label, hop)
+            for nbr, corridor, hop_cost, hop_hours in arcs[node]:
+                if nbr in skip_nodes or corridor in skip_arcs:
+                    continue
+                new_cost, new_hours, new_hops = cost + hop_cost, hours + hop_hours, hops + 1
+                if (
+                    (max_hop_cost is not None and hop_cost > max_hop_cost)
+                    or (max_cost is not None and new_cost > max_cost)
+                    or (max_hours is not None and new_hours > max_hours)
+                ):
+                    continue
+                known = best.get(nbr)
+                if (
+                    known is not None
+                    and new_cost >= known[0]
+                    and new_hops >= known[1]
+                    and (not timed or new_hours >= known[2])
+                ):
+                    continue
+                if known is None or new_cost < known[0]:
+                    best[nbr] = (new_cost, new_hops, new_hours)
+                counter += 1
+                heapq.heappush(
+                    heap, (new_cost, new_hours, new_hops, nbr, counter, label, corridor, hop_cost, hop_hours)
+                )
+        return None
 
 
 def _path(label: _Label) -> Path:
     hops: list[Hop] = []
-    end = label.node
-    while label.parent is not None and label.hop is not None:
-        hops.append(label.hop)
-        label = label.parent
-    return Path(label.node, end, tuple(reversed(hops)))
+    end = label[3]
+    while label[5] is not None and label[6] is not None:
+        parent = label[5]
+        hops.append(Hop(label[6], parent[3], label[3], label[7], label[8]))
+        label = parent
+    return Path(label[3], end, tuple(reversed(hops)))
