@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 import typer
 
-from msez.cli import _core
+from msez.cli import _core, _tensor
 from msez.cli._output import err
 from msez.core import MsezError
 
@@ -22,6 +22,8 @@ app = typer.Typer(
 app.command("about")(_core.about)
 app.command("canon")(_core.canon)
 app.command("digest")(_core.digest)
+app.add_typer(_tensor.tensor_app, name="tensor")
+app.add_typer(_tensor.manifold_app, name="manifold")
 
 EXIT_ERROR = 2
 EXIT_INTERNAL = 70

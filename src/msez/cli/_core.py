@@ -55,4 +55,6 @@ def about() -> None:
 _PACKAGES = (
     ("msez.core", "canonical form (MCF), digests, ArtifactRef, 20 compliance domains, ids, time, errors"),
     ("msez.crypto", "Ed25519 and did:key, Merkle Mountain Range with consistency proofs, artifact store"),
+    ("msez.state", "table-driven lifecycle engine: entity, licence, migration saga, watcher bond machines"),
+    ("msez.tensor", "compliance lattice and 20-domain tensor with explained results, commitments, manifold routing"),
 )
