@@ -76,6 +76,12 @@ class TransitionContext:
         """The set of evidence types supplied."""
         return frozenset(e.type for e in self.evidence)
 
+    def with_reason(self, reason: str | None) -> TransitionContext:
+        """A copy with ``reason`` set (``None`` keeps the current one)."""
+        if reason is None:
+            return self
+        return TransitionContext(self.actor, self.roles, self.evidence, self.facts, reason)
+
     def with_facts(self, **facts: Any) -> TransitionContext:
         """A copy with ``facts`` added; these override the caller's facts of the same name."""
         return TransitionContext(self.actor, self.roles, self.evidence, {**self.facts, **facts}, self.reason)

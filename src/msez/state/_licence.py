@@ -44,13 +44,6 @@ LICENCE_MACHINE = MachineDefinition(
 )
 
 
-def _with_reason(context: TransitionContext | None, reason: str | None) -> TransitionContext:
-    ctx = context or TransitionContext()
-    if reason is None:
-        return ctx
-    return TransitionContext(ctx.actor, ctx.roles, ctx.evidence, ctx.facts, reason)
-
-
 class LicenceLifecycle(Lifecycle):
     """A licence's lifecycle with its category and the reason for its current state."""
 
@@ -63,7 +56,7 @@ class LicenceLifecycle(Lifecycle):
         self.state_reason: str | None = None
 
     def _step(self, name: str, context: TransitionContext | None, reason: str | None) -> TransitionRecord:
-        record = self._fire(name, _with_reason(context, reason))
+        record = self._fire(name, (context or TransitionContext()).with_reason(reason))
         self.state_reason = record.reason if name not in ("issue", "reinstate") else None
         return record
 

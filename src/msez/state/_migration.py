@@ -177,10 +177,8 @@ class MigrationSaga(Lifecycle):
         self.machine.check_named("compensate", context)
         for action in actions:
             self._run(action)
-        ctx = context or TransitionContext()
-        ctx = TransitionContext(ctx.actor, ctx.roles, ctx.evidence, ctx.facts, reason)
         from_state = self.state
-        record = self._fire("compensate", ctx)
+        record = self._fire("compensate", (context or TransitionContext()).with_reason(reason))
         self._log.append(CompensationRecord(from_state, f"compensate: {reason}", True, record.at))
         return record
 

@@ -133,9 +133,7 @@ class WatcherBond(Lifecycle):
         amount = min(self.bonded_stake * condition.slash_bps // 10_000, self.available_stake)
         name = "ban" if condition is SlashingCondition.COLLUSION else "slash"
         ctx = context or TransitionContext()
-        reason = ctx.reason or condition.code
-        ctx = TransitionContext(ctx.actor, ctx.roles, ctx.evidence, ctx.facts, reason)
-        self._fire(name, ctx, condition=condition.value, amount=amount)
+        self._fire(name, ctx.with_reason(ctx.reason or condition.code), condition=condition.value, amount=amount)
         self.slashed_amount += amount
         self.slash_count += 1
         return amount

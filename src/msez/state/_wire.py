@@ -82,6 +82,7 @@ class WatcherModel(MachineModel):
 
 
 M = TypeVar("M", bound=MachineModel)
+W = TypeVar("W", bound=BaseModel)
 
 
 def _record_json(r: TransitionRecord) -> TransitionRecordModel:
@@ -104,8 +105,8 @@ def dump_machine(machine: StateMachine, model: type[M], **fields: Any) -> dict[s
     return value.model_dump(mode="json")
 
 
-def parse_model(model: type[M], data: Mapping[str, Any]) -> M:
-    """Validate ``data`` against a wire model.
+def parse_model(model: type[W], data: Mapping[str, Any]) -> W:
+    """Validate ``data`` against a pydantic wire model, translating pydantic's error.
 
     Raises:
         ValidationError: with the JSON path of the first problem.

@@ -9,18 +9,16 @@ shape, empty attestations and no reason omitted). An evaluation request adds ``s
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Any, TypeVar
+from typing import Any
 
-import pydantic
 from pydantic import BaseModel, ConfigDict, Field
 
 from msez.core import ComplianceDomain, ContentDigest, Timestamp, ValidationError
+from msez.state import parse_model
 from msez.tensor._attestation import AttestationRef
 from msez.tensor._lattice import ComplianceState
 from msez.tensor._result import StoredCell, Subject
 from msez.tensor._tensor import ALL_DOMAINS, ComplianceTensor, Evaluators, JurisdictionConfig
-
-M = TypeVar("M", bound=BaseModel)
 
 
 class _Wire(BaseModel):
@@ -64,15 +62,6 @@ class EvaluationRequestModel(TensorModel):
     evaluated_at: Timestamp | None = None
 
 
-def _validate(model: type[M], data: Mapping[str, Any]) -> M:
-    try:
-        return model.model_validate(data)
-    except pydantic.ValidationError as e:
-        first = e.errors()[0]
-        path = "$" + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in first["loc"])
-        raise ValidationError(f"invalid {model.__name__}: {first['msg']}", path=path) from e
-
-
 def tensor_to_json(tensor: ComplianceTensor) -> dict[str, Any]:
     """The JSON form of ``tensor`` (determined cells only)."""
     cells: dict[str, Any] = {}
@@ -108,7 +97,7 @@ def tensor_from_json(
     Raises:
         ValidationError: malformed, with the JSON path.
     """
-    return _build(_validate(TensorModel, data), evaluators, clock)
+    return _build(parse_model(TensorModel, data), evaluators, clock)
 
 
 def evaluation_request_from_json(
@@ -119,7 +108,7 @@ def evaluation_request_from_json(
     Raises:
         ValidationError: malformed, with the JSON path.
     """
-    parsed = _validate(EvaluationRequestModel, data)
+    parsed = parse_model(EvaluationRequestModel, data)
     at = parsed.evaluated_at
     tensor = _build(parsed, evaluators, (lambda: at) if at is not None else Timestamp.now)
     s = parsed.subject
