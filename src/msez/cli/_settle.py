@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 import uuid
 from pathlib import Path
 from typing import Annotated, Any
@@ -12,7 +10,7 @@ from typing import Annotated, Any
 import typer
 
 from msez.cli._output import stdout, write_bytes
-from msez.core import Timestamp, ValidationError, load_document
+from msez.core import Timestamp, ValidationError, load_document, write_atomic
 from msez.crypto import FileArtifactStore
 from msez.settlement import (
     CorridorGraph,
@@ -41,17 +39,6 @@ from msez.settlement import (
 app = typer.Typer(help="Netting, settlement plans, ISO 20022 messages and corridor routing.", no_args_is_help=True)
 
 PlanArg = Annotated[Path, typer.Argument(help="A settlement plan (JSON).", show_default=False)]
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent or Path("."), prefix=f".{path.name}.")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def _json_bytes(value: Any) -> bytes:
@@ -91,7 +78,7 @@ def plan(
     )
     digest = plan_digest(document)
     target = out or Path(f"settlement-plan.{digest.hex}.json")
-    _write_atomic(target, _json_bytes(document.to_json()))
+    write_atomic(target, _json_bytes(document.to_json()))
     stdout.print(f"{digest.hex}  {target}", markup=False)
     stdout.print(
         f"{len(result.legs)} legs from {len(result.obligations)} obligations ({len(result.deferred)} deferred); "
@@ -152,7 +139,7 @@ def pacs008(
     accounts = _accounts(document, listed, debtor_agent, creditor_agent or debtor_agent)
     legs = [SettlementLeg(x.leg_id, x.from_party, x.to_party, x.currency, x.amount) for x in document.legs]
     message = build_pacs008(legs, accounts, instructing_agent=debtor_agent, created_at=_timestamp(created_at))
-    _write_atomic(out, pacs008_xml(message))
+    write_atomic(out, pacs008_xml(message))
     stdout.print(f"{message.message_id}  {len(legs)} transactions  {out}", markup=False)
 
 

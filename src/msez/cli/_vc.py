@@ -6,17 +6,14 @@ mode 0600 and never printed.
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import Annotated, Any, cast
 
 import typer
 
 from msez.cli._output import err, stdout, write_bytes
-from msez.core import ConflictError, Timestamp, ValidationError, load_document, payload_digest
+from msez.core import ConflictError, Timestamp, ValidationError, load_document, payload_digest, write_atomic
 from msez.crypto import SigningKey
 from msez.vc import (
     DEFAULT_KID,
@@ -205,13 +202,4 @@ def _load_object(path: Path) -> dict[str, Any]:
 
 
 def _write_json(path: Path, value: Any) -> None:
-    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            json.dump(value, out, indent=2, ensure_ascii=False)
-            out.write("\n")
-        os.chmod(temp, 0o644)
-        os.replace(temp, path)
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(temp)
+    write_atomic(path, (json.dumps(value, indent=2, ensure_ascii=False) + "\n").encode("utf-8"), mode=0o644)

@@ -37,6 +37,7 @@ from msez.core._errors import (
     ValidationError,
     VerificationError,
 )
+from msez.core._files import write_atomic
 from msez.core._ids import (
     AssetId,
     Cnic,
@@ -108,4 +109,5 @@ __all__ = [
     "payload_digest",
     "sha256_bytes",
     "sha256_digest",
+    "write_atomic",
 ]

@@ -15,7 +15,6 @@ import contextlib
 import json
 import os
 import re
-import tempfile
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
@@ -33,6 +32,7 @@ from msez.core import (
     digest_of,
     payload_digest,
     sha256_bytes,
+    write_atomic,
 )
 
 DigestRule = Callable[[bytes], ContentDigest]
@@ -224,23 +224,10 @@ class FileArtifactStore(ArtifactStore):
             raise NotFoundError(f"cannot read artifact {handle}: {e.strerror}") from None
 
     def _write_new(self, kind: str, digest_hex: str, suffix: str, data: bytes) -> None:
-        directory = self.roots[0] / kind
-        directory.mkdir(parents=True, exist_ok=True)
-        target = directory / (digest_hex + suffix)
-        fd, tmp = tempfile.mkstemp(dir=directory, prefix=".tmp-")
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.chmod(tmp, 0o644)
-            # link() fails if the target exists, so nothing is ever overwritten; a concurrent writer of the
-            # same digest wins and resolve() checks its bytes.
-            with contextlib.suppress(FileExistsError):
-                os.link(tmp, target)
-        finally:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(tmp)
+        target = self.roots[0] / kind / (digest_hex + suffix)
+        # Never overwrite: a concurrent writer of the same digest wins and resolve() checks its bytes.
+        with contextlib.suppress(ConflictError):
+            write_atomic(target, data, mode=0o644, overwrite=False)
 
     def _list(self, kind: str) -> Iterable[str]:
         seen: list[str] = []

@@ -8,16 +8,13 @@ message ever contains key material.
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
-import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from msez.core import ConflictError, CryptoError, Did, ValidationError, load_json
+from msez.core import ConflictError, CryptoError, Did, ValidationError, load_json, write_atomic
 from msez.crypto import SigningKey, VerifyingKey
 
 DEFAULT_KID = "key-1"
@@ -108,27 +105,8 @@ def write_public_jwk(path: str | Path, key: VerifyingKey, *, kid: str = DEFAULT_
 
 
 def _write_json(path: Path, value: Mapping[str, Any], *, overwrite: bool, mode: int) -> None:
-    if not overwrite and path.exists():
-        raise ConflictError(f"{path} exists; refusing to overwrite a key file")
-    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    data = (json.dumps(value, indent=2, sort_keys=True) + "\n").encode("utf-8")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            os.fchmod(out.fileno(), mode)
-            json.dump(value, out, indent=2, sort_keys=True)
-            out.write("\n")
-            out.flush()
-            os.fsync(out.fileno())
-        _publish(temp, path, overwrite=overwrite)
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(temp)
-
-
-def _publish(temp: str, path: Path, *, overwrite: bool) -> None:
-    if overwrite:
-        os.replace(temp, path)
-        return
-    try:
-        os.link(temp, path)  # atomic no-clobber: fails if something appeared meanwhile
-    except FileExistsError:
+        write_atomic(path, data, mode=mode, overwrite=overwrite)
+    except ConflictError:
         raise ConflictError(f"{path} exists; refusing to overwrite a key file") from None

@@ -2,8 +2,8 @@
 
 The directory digest is the reference's (reference-impl B §7.1): SHA-256 over the module's files sorted by
 posix relative path, each contributing ``relpath || 0x00 || bytes || 0x00``; an empty tree hashes to the
-digest of no input. Writes go to a temporary sibling and are moved into place with ``os.replace``, so a failing
-or interrupted run never leaves a partial file.
+digest of no input. Directories are built in a staging sibling and moved into place, so a failing or
+interrupted build never leaves a partial bundle (single files use ``msez.core.write_atomic``).
 """
 
 from __future__ import annotations
@@ -30,22 +30,6 @@ def tree_digest(files: Mapping[str, bytes]) -> ContentDigest:
     for rel in sorted(files):
         h.update(rel.encode("utf-8") + b"\0" + files[rel] + b"\0")
     return ContentDigest(h.hexdigest())
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file in the same directory and ``os.replace``."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        os.chmod(tmp, 0o666 & ~_umask())
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def staging_directory(out: Path) -> Path:

@@ -28,10 +28,11 @@ from msez.core import (
     canonical_bytes,
     load_json,
     sha256_bytes,
+    write_atomic,
 )
 from msez.schema import validate
 from msez.zone._documents import Zone
-from msez.zone._files import read_tree, tree_digest, write_atomic
+from msez.zone._files import read_tree, tree_digest
 from msez.zone._library import Library
 from msez.zone._resolve import Composition, ResolvedModule, resolve_zone
 
