@@ -200,7 +200,8 @@ def _normalization(inputs: _Inputs, sources_sha256: str, tool_version: str) -> d
     module = inputs.module or {}
     source_input: dict[str, Any] = {"sources_manifest_sha256": sources_sha256}
     if module.get("module_id"):
-        source_input = {"module_id": module["module_id"], "module_version": str(module.get("version", "")), **source_input}
+        module_input = {"module_id": module["module_id"], "module_version": str(module.get("version", ""))}
+        source_input = {**module_input, **source_input}
     normalization: dict[str, Any] = {
         "recipe_id": given.get("recipe_id") or DEFAULT_RECIPE,
         "tool": "msez",

@@ -96,7 +96,7 @@ def check_lawpack(build: LawpackBuild, *, module_dir: Path, store: ArtifactStore
             problems.append(f"{lock_path}: {key} is stale")
     if not store.contains("lawpack", build.digest):
         problems.append(f"lawpack {build.digest.hex} is not in the artifact store")
-    elif (repo_root / artifact_path).is_file() and file_sha256(repo_root / artifact_path) != expected["artifact_sha256"]:
+    elif (artifact := repo_root / artifact_path).is_file() and file_sha256(artifact) != expected["artifact_sha256"]:
         problems.append(f"{artifact_path}: bytes differ from the rebuilt zip")
     return problems
 
@@ -112,7 +112,9 @@ def existing_tool_version(module_dir: Path) -> str | None:
     return version if isinstance(version, str) else None
 
 
-def verify_lawpack_path(path: Path, *, store: ArtifactStore | None = None, repo_root: Path | None = None) -> LawpackVerification:
+def verify_lawpack_path(
+    path: Path, *, store: ArtifactStore | None = None, repo_root: Path | None = None
+) -> LawpackVerification:
     """Verify a ``.lawpack.zip`` (its CAS name, if it has one, is the expected digest) or a ``lawpack.lock.json``
     (resolving its artifact from ``store`` by digest, else from ``artifact_path`` under ``repo_root``).
 
