@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 import typer
 
-from msez.cli import _core
+from msez.cli import _core, _law, _licensepack, _regpack
 from msez.cli._output import err
 from msez.core import MsezError
 
@@ -22,6 +22,9 @@ app = typer.Typer(
 app.command("about")(_core.about)
 app.command("canon")(_core.canon)
 app.command("digest")(_core.digest)
+app.add_typer(_law.app, name="law")
+app.add_typer(_regpack.app, name="regpack")
+app.add_typer(_licensepack.app, name="licensepack")
 
 EXIT_ERROR = 2
 EXIT_INTERNAL = 70

@@ -55,4 +55,5 @@ def about() -> None:
 _PACKAGES = (
     ("msez.core", "canonical form (MCF), digests, ArtifactRef, 20 compliance domains, ids, time, errors"),
     ("msez.crypto", "Ed25519 and did:key, Merkle Mountain Range with consistency proofs, artifact store"),
+    ("msez.pack", "lawpacks (AKN, C14N, eId index), regpacks with sanctions screening, licensepacks"),
 )
