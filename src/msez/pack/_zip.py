@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+import zlib
 from collections.abc import Mapping
 from typing import Final
 
@@ -54,7 +55,7 @@ def read_zip(data: bytes, *, what: str = "archive") -> dict[str, bytes]:
                 continue
             try:
                 members[info.filename] = archive.read(info)
-            except (zipfile.BadZipFile, OSError, ValueError) as e:
+            except (zipfile.BadZipFile, zlib.error, OSError, ValueError) as e:
                 raise IntegrityError(f"{info.filename}: corrupt zip member ({e})") from None
     return members
 
