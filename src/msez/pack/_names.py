@@ -20,7 +20,7 @@ from typing import Final
 _LETTERS: Final = str.maketrans(
     {"ø": "o", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "æ": "ae", "œ": "oe", "\u0131": "i"}
 )
-_APOSTROPHES: Final = str.maketrans(dict.fromkeys("'`\u2019\u2018\u02bb\u02bc\u00b4", ""))
+_APOSTROPHES: Final = str.maketrans(dict.fromkeys("'`\u2019\u2018\u02bb\u02bc\u02be\u02bf\u00b4\u2032", ""))
 
 _VARIANTS: Final[Mapping[str, tuple[str, ...]]] = {
     "muhammad": ("mohammed", "mohammad", "mohamed", "mohamad", "muhammed", "muhamad", "muhamed", "mohd", "mehmet"),
