@@ -3,8 +3,8 @@
 The document is flat like a regpack: metadata fields (``licensepack.yaml`` of spec 98) at the top level plus the
 sections ``license_types``, ``licenses`` (each with its conditions, permissions and restrictions) and ``holders``.
 
-Digest: the order of reference-impl A 6.3 (decision D-licensepack), chosen over spec 98's zip-member order because
-it is defined on the registry itself rather than on index files whose content the spec leaves open::
+Digest: the order of reference-impl A 6.3 (docs/decisions.md, "Licensepack digest order"), chosen over spec 98's
+zip-member order because it is defined on the registry itself rather than on index files the spec leaves open::
 
     SHA256( tag NUL || MCF(metadata) NUL
             || for type in sorted(license_types):  "license-types/<id>" NUL MCF(type) NUL

@@ -1,4 +1,4 @@
-"""Name normalisation for sanctions screening: the reference rule and our folding (decision D-screening).
+"""Name normalisation for sanctions screening: the reference rule and our folding (decisions: "Sanctions screening").
 
 :func:`normalise` is the reference's rule (reference-impl A 6.2): lower-case, every character that is not a letter,
 digit or whitespace becomes a space, whitespace collapses. (Python's ``str.isalnum`` is used; Rust's

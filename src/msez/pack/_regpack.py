@@ -9,8 +9,9 @@ MCF({"regulators": sorted ids})? || MCF({"deadlines": deadlines sorted by deadli
 without separators and present only when non-empty. ``metadata`` is every top-level field except the content
 sections, ``proof`` and ``digest_sha256``. The reference hashes regulators by id only and never hashes the
 entries or licence types, so the builder writes ``component_digests`` into the metadata: the MCF digest of each
-section not hashed in full (decision D-regpack). Changing any field then changes the digest, and verification
-names the component that no longer matches.
+section not hashed in full (decisions: "Regpack component digests"). The digest always uses the component digests
+recomputed from the sections, so changing any field changes the digest; verification also compares them with
+the recorded ones and names the component that no longer matches.
 """
 
 from __future__ import annotations
@@ -51,7 +52,10 @@ def regpack_digest(document: Mapping[str, Any], *, tag: str = REGPACK_TAGS.emit)
 
 def digest_parts(document: Mapping[str, Any]) -> dict[str, Any]:
     """The values hashed in order: metadata, then snapshot, regulator ids and deadlines when present."""
-    parts: dict[str, Any] = {"metadata": regpack_metadata(document)}
+    metadata = regpack_metadata(document)
+    if "component_digests" in metadata:
+        metadata["component_digests"] = regpack_component_digests(document)
+    parts: dict[str, Any] = {"metadata": metadata}
     if document.get("sanctions_snapshot"):
         parts["sanctions_snapshot"] = document["sanctions_snapshot"]
     regulators = document.get("regulators") or []
