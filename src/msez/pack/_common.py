@@ -40,6 +40,11 @@ REGPACK_TAGS: Final = TagFamily("msez-regpack-v1", ("msez-regpack-v1", "mez-regp
 LICENSEPACK_TAGS: Final = TagFamily("msez-licensepack-v1", ("msez-licensepack-v1", "mez-licensepack-v1"))
 
 
+def record_id(record: Any, key: str) -> str:
+    """``record[key]`` as a string; empty for records that are not mappings (malformed packs still hash)."""
+    return str(record.get(key, "")) if isinstance(record, Mapping) else ""
+
+
 def member_digest(value: Any) -> str:
     """Hex SHA-256 of the canonical bytes of one member (a JSON value)."""
     return digest_of(value).hex

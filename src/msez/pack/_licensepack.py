@@ -20,7 +20,7 @@ from collections.abc import Mapping
 from typing import Any, Final
 
 from msez.core import ContentDigest, TaggedHasher, canonical_bytes
-from msez.pack._common import LICENSEPACK_TAGS, member_digest
+from msez.pack._common import LICENSEPACK_TAGS, member_digest, record_id
 
 SECTIONS: Final = ("license_types", "licenses", "holders")
 _UNHASHED: Final = ("proof", "digest_sha256")
@@ -33,7 +33,7 @@ def licensepack_metadata(document: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _by_id(records: Any, key: str) -> list[tuple[str, Any]]:
-    return sorted(((str(r.get(key, "")), r) for r in records or []), key=lambda pair: pair[0])
+    return sorted(((record_id(r, key), r) for r in records or []), key=lambda pair: pair[0])
 
 
 def licensepack_digest(document: Mapping[str, Any], *, tag: str = LICENSEPACK_TAGS.emit) -> ContentDigest:
@@ -47,7 +47,7 @@ def licensepack_digest(document: Mapping[str, Any], *, tag: str = LICENSEPACK_TA
     for license_id, license in _by_id(document.get("licenses"), "license_id"):
         hasher.member(f"licenses/{license_id}", canonical_bytes(license))
         for section, key in NESTED:
-            for item_id, item in _by_id(license.get(section), key):
+            for item_id, item in _by_id(license.get(section) if isinstance(license, Mapping) else (), key):
                 hasher.member(f"licenses/{license_id}/{section}/{item_id}", canonical_bytes(item))
     for holder_id, holder in _by_id(document.get("holders"), "holder_id"):
         hasher.member(f"holders/{holder_id}", canonical_bytes(holder))

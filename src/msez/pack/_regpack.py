@@ -20,7 +20,7 @@ from collections.abc import Mapping
 from typing import Any, Final
 
 from msez.core import ContentDigest, TaggedHasher, canonical_bytes
-from msez.pack._common import REGPACK_TAGS, member_digest
+from msez.pack._common import REGPACK_TAGS, member_digest, record_id
 
 SECTIONS: Final = (
     "regulators",
@@ -60,10 +60,10 @@ def digest_parts(document: Mapping[str, Any]) -> dict[str, Any]:
         parts["sanctions_snapshot"] = document["sanctions_snapshot"]
     regulators = document.get("regulators") or []
     if regulators:
-        parts["regulator_ids"] = {"regulators": sorted(str(r.get("regulator_id", "")) for r in regulators)}
+        parts["regulator_ids"] = {"regulators": sorted(record_id(r, "regulator_id") for r in regulators)}
     deadlines = (document.get("compliance_calendar") or {}).get("deadlines") or []
     if deadlines:
-        parts["deadlines"] = {"deadlines": sorted(deadlines, key=lambda d: str(d.get("deadline_id", "")))}
+        parts["deadlines"] = {"deadlines": sorted(deadlines, key=lambda d: record_id(d, "deadline_id"))}
     return parts
 
 
@@ -76,9 +76,9 @@ def regpack_component_digests(document: Mapping[str, Any]) -> dict[str, str]:
     components: dict[str, str] = {}
     for section, key in _KEYED.items():
         for item in document.get(section) or []:
-            components[f"{section}/{item.get(key, '')}"] = member_digest(item)
+            components[f"{section}/{record_id(item, key)}"] = member_digest(item)
     for item in (document.get("license_registry") or {}).get("license_types") or []:
-        components[f"license_types/{item.get('license_type_id', '')}"] = member_digest(item)
+        components[f"license_types/{record_id(item, 'license_type_id')}"] = member_digest(item)
     if "license_registry" in document:
         rest = {k: v for k, v in document["license_registry"].items() if k != "license_types"}
         if rest:

@@ -174,7 +174,7 @@ class SanctionsScreener:
             score = fuzzy_score(query, key)
             if score >= threshold:
                 for hit in self._names.hits[key_id]:
-                    found.append(self._exact(query, hit) if score == 1.0 else self._fuzzy(query, key, score, hit))
+                    found.append(self._exact(query, hit) if key == query else self._fuzzy(query, key, score, hit))
         return found
 
     def _containing(self, query: str) -> set[int]:
