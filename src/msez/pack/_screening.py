@@ -21,6 +21,7 @@ import math
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from itertools import combinations
 
 from msez.pack._names import fold, folding_changes, normalise
 from msez.pack._sanctions import (
@@ -32,7 +33,6 @@ from msez.pack._sanctions import (
     check_threshold,
     explain_fuzzy,
     first_per_entry,
-    fuzzy_score,
     identifier_key,
 )
 
@@ -50,7 +50,7 @@ class _TokenIndex:
     """Names (by id) per token, with each name's token set, for Jaccard prefix filtering."""
 
     def __init__(self) -> None:
-        self.postings: dict[str, list[int]] = {}
+        self.postings: dict[str, set[int]] = {}
         self.tokens: list[frozenset[str]] = []
 
     def add(self, text: str) -> None:
@@ -58,26 +58,36 @@ class _TokenIndex:
         name_id = len(self.tokens)
         self.tokens.append(tokens)
         for token in tokens:
-            self.postings.setdefault(token, []).append(name_id)
+            self.postings.setdefault(token, set()).add(name_id)
 
     def candidates(self, query_tokens: frozenset[str], threshold: float) -> set[int]:
         known = sorted((t for t in query_tokens if t in self.postings), key=lambda t: len(self.postings[t]))
         needed = max(1, math.ceil(threshold * len(query_tokens) - 1e-9))
         if len(known) < needed:
             return set()
-        prefix = len(known) - needed + 1
-        if prefix == 1:
-            found = set(self.postings[known[0]])
-            for token in known[1:]:
-                found.intersection_update(self.postings[token])
-                if not found:
-                    break
-            return found
-        found = set()
-        for token in known[:prefix]:
-            found.update(self.postings[token])
+        misses = len(known) - needed
+        postings = [self.postings[t] for t in known]
+        if misses == 0:
+            # The name holds every known token: intersect the postings, rarest first.
+            return set.intersection(*postings)
+        if needed >= 2:
+            # It misses at most ``misses`` tokens, so it holds two of the ``misses + 2`` rarest.
+            found = set().union(*(a & b for a, b in combinations(postings[: misses + 2], 2)))
+        else:
+            found = set().union(*postings[: misses + 1])
         low, high = threshold * len(query_tokens) - 1e-9, len(query_tokens) / threshold + 1e-9
-        return {i for i in found if low <= len(self.tokens[i]) <= high}
+        tokens = self.tokens
+        return {i for i in found if low <= len(tokens[i]) <= high and len(tokens[i] & query_tokens) >= needed}
+
+    def score(self, query: str, query_tokens: frozenset[str], form: str, form_id: int) -> float:
+        """:func:`fuzzy_score` of ``query`` and the indexed ``form``, reusing both token sets."""
+        if query == form:
+            return 1.0
+        if len(query.encode("utf-8")) >= 3 and (query in form or form in query):
+            return 0.9
+        other = self.tokens[form_id]
+        union = len(query_tokens | other)
+        return len(query_tokens & other) / union if union else 0.0
 
 
 class _NameIndex:
@@ -115,7 +125,7 @@ class SanctionsScreener:
         self.snapshot_id = snapshot_id
         self.folding = folding
         self._names = _NameIndex()
-        self._trigrams: dict[str, list[int]] = {}
+        self._trigrams: dict[str, set[int]] = {}
         self._folded = _NameIndex()
         self._folded_keys: dict[str, list[int]] = {}
         self._identifiers: dict[str, list[tuple[int, str, str]]] = {}
@@ -128,7 +138,7 @@ class SanctionsScreener:
             key = normalise(name)
             if key and (key_id := self._names.add(key, hit)) is not None:
                 for trigram in {key[i : i + 3] for i in range(len(key) - 2)}:
-                    self._trigrams.setdefault(trigram, []).append(key_id)
+                    self._trigrams.setdefault(trigram, set()).add(key_id)
             folded = fold(name)
             if self.folding and folded and (form_id := self._folded.add(folded, hit)) is not None:
                 self._folded_keys.setdefault(" ".join(sorted(folded.split())), []).append(form_id)
@@ -150,18 +160,26 @@ class SanctionsScreener:
             found = [self._exact(query, hit) for hit in self._names.hits[exact]]
         else:
             found = self._reference_matches(query, threshold)
-        if self.folding:
-            found.extend(self._folded_matches(name, threshold))
         for kind, value in identifiers:
             for hit in self._identifiers.get(self._identifier_key(value), ()):
                 found.append(self._identifier(kind, value, hit))
-        matches = _best_per_entry(found) if self.folding else first_per_entry(found)
+        if not self.folding:
+            return ScreeningResult(name, self.snapshot_id, threshold, tuple(first_per_entry(found)))
+        best: dict[str, SanctionsMatch] = {}
+        for match in found:
+            if match.entry_id not in best or match.score > best[match.entry_id].score:
+                best[match.entry_id] = match
+        for entry_id, (score, form, folded_hit) in self._folded_best(name, threshold).items():
+            if entry_id not in best or score > best[entry_id].score:
+                best[entry_id] = self._folded_match(name, form, score, folded_hit)
+        matches = sorted(best.values(), key=lambda m: (-m.score, m.entry_id))
         return ScreeningResult(name, self.snapshot_id, threshold, tuple(matches))
 
     def _reference_matches(self, query: str, threshold: float) -> list[SanctionsMatch]:
         if not query:
             return []
-        candidates = self._names.tokens.candidates(frozenset(query.split()), threshold)
+        query_tokens = frozenset(query.split())
+        candidates = self._names.tokens.candidates(query_tokens, threshold)
         exact = self._names.by_form.get(query)
         if exact is not None:
             candidates.add(exact)
@@ -171,7 +189,7 @@ class SanctionsScreener:
         found = []
         for key_id in sorted(candidates):
             key = self._names.forms[key_id]
-            score = fuzzy_score(query, key)
+            score = self._names.tokens.score(query, query_tokens, key, key_id)
             if score >= threshold:
                 for hit in self._names.hits[key_id]:
                     found.append(self._exact(query, hit) if key == query else self._fuzzy(query, key, score, hit))
@@ -182,13 +200,8 @@ class SanctionsScreener:
         forms = self._names.forms
         if len(query) < 3:
             return {i for i, key in enumerate(forms) if query in key}
-        trigrams = sorted(
-            {query[i : i + 3] for i in range(len(query) - 2)}, key=lambda t: len(self._trigrams.get(t, ()))
-        )
-        found = set(self._trigrams.get(trigrams[0], ()))
-        for trigram in trigrams[1:3]:
-            found.intersection_update(self._trigrams.get(trigram, ()))
-        return {i for i in found if query in forms[i]}
+        postings = sorted((self._trigrams.get(query[i : i + 3], set()) for i in range(len(query) - 2)), key=len)
+        return {i for i in set.intersection(*postings[:3]) if query in forms[i]}
 
     def _contained(self, query: str) -> set[int]:
         """Names that are substrings of the query."""
@@ -204,21 +217,26 @@ class SanctionsScreener:
                     found.add(key_id)
         return found
 
-    def _folded_matches(self, name: str, threshold: float) -> list[SanctionsMatch]:
+    def _folded_best(self, name: str, threshold: float) -> dict[str, tuple[float, str, _Name]]:
+        """Best folded comparison per entry id: ``(score, folded form, name)``; explanations are built later,
+        only for the comparisons that end up reported."""
         folded = fold(name)
         if not folded:
-            return []
-        tokens = folded.split()
-        key = " ".join(sorted(tokens))
-        same_key = set(self._folded_keys.get(key, ()))
-        candidates = same_key | self._folded.tokens.candidates(frozenset(tokens), threshold)
-        found: list[SanctionsMatch] = []
+            return {}
+        tokens = frozenset(folded.split())
+        same_key = set(self._folded_keys.get(" ".join(sorted(folded.split())), ()))
+        candidates = same_key | self._folded.tokens.candidates(tokens, threshold)
+        best: dict[str, tuple[float, str, _Name]] = {}
         for form_id in sorted(candidates):
             form = self._folded.forms[form_id]
-            score = 1.0 if form_id in same_key else fuzzy_score(folded, form)
-            if score >= threshold:
-                found.extend(self._folded_match(name, folded, form, score, hit) for hit in self._folded.hits[form_id])
-        return found
+            score = 1.0 if form_id in same_key else self._folded.tokens.score(folded, tokens, form, form_id)
+            if score < threshold:
+                continue
+            for hit in self._folded.hits[form_id]:
+                entry_id = self.entries[hit.entry].entry_id
+                if entry_id not in best or score > best[entry_id][0]:
+                    best[entry_id] = (score, form, hit)
+        return best
 
     def _exact(self, query: str, hit: _Name) -> SanctionsMatch:
         why = f'{_label(hit.field)} "{hit.original}" equals the query after normalisation ("{query}")'
@@ -228,13 +246,13 @@ class SanctionsScreener:
         rule, why = explain_fuzzy(query, key, score, hit.field, hit.original)
         return SanctionsMatch(self.entries[hit.entry], score, hit.field, hit.original, rule, why)
 
-    def _folded_match(self, name: str, folded: str, form: str, score: float, hit: _Name) -> SanctionsMatch:
+    def _folded_match(self, name: str, form: str, score: float, hit: _Name) -> SanctionsMatch:
         changes = ", ".join(folding_changes(name, hit.original)) or "folding"
         if score == 1.0:
             rule = MatchRule.FOLDED_EXACT
             why = f'{_label(hit.field)} "{hit.original}" equals the query after folding ({changes}): "{form}"'
         else:
-            base, why = explain_fuzzy(folded, form, score, hit.field, hit.original)
+            base, why = explain_fuzzy(fold(name), form, score, hit.field, hit.original)
             rule = MatchRule.FOLDED_CONTAINMENT if base is MatchRule.CONTAINMENT else MatchRule.FOLDED_JACCARD
             why = f"{why}; compared after folding ({changes})"
         return SanctionsMatch(self.entries[hit.entry], score, hit.field, hit.original, rule, why)
@@ -251,13 +269,3 @@ class SanctionsScreener:
 
 def _label(field: MatchField) -> str:
     return field.value.replace("_", " ")
-
-
-def _best_per_entry(matches: Iterable[SanctionsMatch]) -> list[SanctionsMatch]:
-    """One match per entry, the best-scoring (first on ties), ordered by score then entry id."""
-    best: dict[str, SanctionsMatch] = {}
-    for match in matches:
-        current = best.get(match.entry_id)
-        if current is None or match.score > current.score:
-            best[match.entry_id] = match
-    return sorted(best.values(), key=lambda m: (-m.score, m.entry_id))

@@ -1,7 +1,7 @@
 """Deterministic zip archives and a bounded, path-safe zip reader.
 
 Members are written in sorted order with a fixed timestamp (1980-01-01 00:00:00), fixed permissions (0644),
-``create_system`` 0, no extra fields and deflate at a fixed level, as the reference's lawpack writer does, so
+``create_system`` 0, no extra fields and deflate at zlib's default level (6), as the reference's lawpack writer does, so
 the same members give the same bytes (given the same zlib).
 """
 
@@ -16,7 +16,7 @@ from typing import Final
 from msez.core import IntegrityError
 
 _EPOCH: Final = (1980, 1, 1, 0, 0, 0)
-_LEVEL: Final = 9
+_LEVEL: Final = 6  # zlib's default, which the reference's zipfile writer uses
 MAX_UNCOMPRESSED: Final = 512 * 1024 * 1024
 """Refuse archives that claim to expand beyond this (zip bombs)."""
 
