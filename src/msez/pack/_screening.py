@@ -139,8 +139,8 @@ class SanctionsScreener:
             if key and (key_id := self._names.add(key, hit)) is not None:
                 for trigram in {key[i : i + 3] for i in range(len(key) - 2)}:
                     self._trigrams.setdefault(trigram, set()).add(key_id)
-            folded = fold(name)
-            if self.folding and folded and (form_id := self._folded.add(folded, hit)) is not None:
+            folded = fold(name) if self.folding else ""
+            if folded and (form_id := self._folded.add(folded, hit)) is not None:
                 self._folded_keys.setdefault(" ".join(sorted(folded.split())), []).append(form_id)
         for kind, value in entry.identifiers:
             self._identifiers.setdefault(self._identifier_key(value), []).append((index, kind, value))
