@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 import typer
 
-from msez.cli import _core, _tensor, _zone
+from msez.cli import _core, _law, _licensepack, _regpack, _tensor, _zone
 from msez.cli._output import err
 from msez.cli._settle import app as settle_app
 from msez.cli._vc import app as vc_app
@@ -32,6 +32,9 @@ app.add_typer(settle_app, name="settle")
 app.add_typer(vc_app, name="vc")
 app.add_typer(_tensor.tensor_app, name="tensor")
 app.add_typer(_tensor.manifold_app, name="manifold")
+app.add_typer(_law.app, name="law")
+app.add_typer(_regpack.app, name="regpack")
+app.add_typer(_licensepack.app, name="licensepack")
 
 EXIT_ERROR = 2
 EXIT_INTERNAL = 70

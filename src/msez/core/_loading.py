@@ -52,18 +52,22 @@ def _key_error(problem: str, key_node: yaml.Node) -> yaml.constructor.Constructo
 _StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
 
-def load_yaml(text: str | bytes, *, source: str = "<yaml>") -> Any:
+def load_yaml(text: str | bytes, *, source: str = "<yaml>", strict: bool = False) -> Any:
     """Parse YAML into plain JSON-model values.
 
+    Args:
+        strict: also refuse implicit dates/timestamps (quote them) and floats, as the reference's strict
+            lawpack mode does (reference-impl B 3.3), instead of turning dates into strings.
+
     Raises:
-        ValidationError: YAML syntax errors, duplicate keys, non-string keys or unsupported tags, naming
-            ``source`` and the location.
+        ValidationError: YAML syntax errors, duplicate keys, non-string keys or unsupported tags (and, when
+            ``strict``, dates, timestamps and floats), naming ``source`` and the location.
     """
     try:
         value = yaml.load(text, Loader=_StrictLoader)
     except yaml.YAMLError as e:
         raise ValidationError(f"{source}: invalid YAML: {_one_line(e)}") from None
-    return _to_json_model(value, source, "$")
+    return _to_json_model(value, source, "$", strict)
 
 
 def load_json(text: str | bytes, *, source: str = "<json>") -> Any:
@@ -96,16 +100,19 @@ def load_document(path: str | Path) -> Any:
     return load_yaml(data, source=str(path))
 
 
-def _to_json_model(value: Any, source: str, path: str) -> Any:
+def _to_json_model(value: Any, source: str, path: str, strict: bool = False) -> Any:
     if isinstance(value, dict):
         out = {}
         for key, item in value.items():
             if not isinstance(key, str):
                 raise ValidationError(f"{source}: {path}: key {key!r} is not a string (quote it)")
-            out[key] = _to_json_model(item, source, f"{path}.{key}")
+            out[key] = _to_json_model(item, source, f"{path}.{key}", strict)
         return out
     if isinstance(value, list):
-        return [_to_json_model(item, source, f"{path}[{i}]") for i, item in enumerate(value)]
+        return [_to_json_model(item, source, f"{path}[{i}]", strict) for i, item in enumerate(value)]
+    if strict and isinstance(value, date | float):
+        what = "float" if isinstance(value, float) else "YAML timestamp/date"
+        raise ValidationError(f"{source}: {path}: {what} {value!s} is not allowed in strict mode; quote it")
     if isinstance(value, datetime):
         return format_utc(value)
     if isinstance(value, date):

@@ -110,7 +110,7 @@ def format_amount(amount: int, currency: str) -> str:
 def pacs008_xml(message: Pacs008Message) -> bytes:
     """The message as UTF-8 XML with a declaration."""
     _check_unique_ids(message)
-    root = etree.Element(f"{{{PACS008_NS}}}Document", nsmap={None: PACS008_NS})  # type: ignore[dict-item]
+    root = etree.Element(f"{{{PACS008_NS}}}Document", nsmap={None: PACS008_NS})
     body = _sub(root, "FIToFICstmrCdtTrf")
     header = _sub(body, "GrpHdr")
     _sub(header, "MsgId", message.message_id)
@@ -141,7 +141,7 @@ def _transaction(tx: etree._Element, t: CreditTransfer) -> None:
 
 
 def _sub(parent: etree._Element, tag: str, text: str | None = None) -> etree._Element:
-    element = etree.SubElement(parent, f"{{{PACS008_NS}}}{tag}")
+    element: etree._Element = etree.SubElement(parent, f"{{{PACS008_NS}}}{tag}")
     if text is not None:
         element.text = text
     return element
@@ -188,7 +188,7 @@ def parse_pacs008(data: bytes) -> Pacs008Message:
     """
     root = parse_xml(data)
     if namespace_of(root) != PACS008_NS or etree.QName(root).localname != "Document":
-        raise ValidationError(f"expected a pacs.008.001.10 Document, got {{{namespace_of(root)}}}{root.tag}")
+        raise ValidationError(f"expected a pacs.008.001.10 Document, got {etree.QName(root).text}")
     body = _R.one(root, "FIToFICstmrCdtTrf")
     header = _R.one(body, "GrpHdr")
     transactions = _R.findall(body, "CdtTrfTxInf")
