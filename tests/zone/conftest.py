@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from msez.cli._contributors import lock_contributors
 from tests.conftest import REPO
 
-LIBRARY_DIRS = ("modules", "profiles", "jurisdictions")
+LIBRARY_DIRS = ("modules", "profiles", "jurisdictions", "packs")
 BUNDLED_ZONES = ("_starter", "ex-dfz", "pk-rsez")
 BROKEN = Path(__file__).parent / "fixtures" / "broken"
 
@@ -19,6 +20,10 @@ def copy_library(target: Path) -> Path:
     for name in LIBRARY_DIRS:
         shutil.copytree(REPO / name, target / name)
     return target
+
+
+# The contributors the committed lockfiles were made with (the CLI's composition).
+CONTRIBUTORS = lock_contributors()
 
 
 @pytest.fixture

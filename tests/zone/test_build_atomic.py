@@ -9,6 +9,7 @@ import pytest
 
 from msez.core import MsezError, load_json
 from msez.zone import RenderError, _files, build_zone, lock_zone
+from tests.zone.conftest import CONTRIBUTORS
 
 
 def _snapshot(root: Path) -> dict[str, tuple[bytes, int]]:
@@ -20,8 +21,8 @@ def _snapshot(root: Path) -> dict[str, tuple[bytes, int]]:
 def test_build_is_byte_reproducible(library_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
     zone = library_copy / "jurisdictions/pk-rsez/zone.yaml"
-    first = build_zone(zone, tmp_path / "a", strict_render=True)
-    second = build_zone(zone, tmp_path / "b", strict_render=True)
+    first = build_zone(zone, tmp_path / "a", strict_render=True, contributors=CONTRIBUTORS)
+    second = build_zone(zone, tmp_path / "b", strict_render=True, contributors=CONTRIBUTORS)
     assert _snapshot(tmp_path / "a") == _snapshot(tmp_path / "b")
     assert first.bundle_digest == second.bundle_digest
     assert (tmp_path / "a/stack.lock").read_bytes() == (zone.parent / "stack.lock").read_bytes()

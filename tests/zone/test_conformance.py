@@ -8,14 +8,14 @@ import pytest
 
 from msez.zone import Library, module_conformance, profile_conformance, zone_conformance
 from tests.conftest import REPO
-from tests.zone.conftest import BUNDLED_ZONES
+from tests.zone.conftest import BUNDLED_ZONES, CONTRIBUTORS
 
 LIBRARY = Library(REPO)
 
 
 @pytest.mark.parametrize("zone", [pytest.param(z, id=z) for z in BUNDLED_ZONES])
 def test_bundled_zones_conform_at_level_3(zone: str) -> None:
-    report = zone_conformance(REPO / "jurisdictions" / zone / "zone.yaml", LIBRARY)
+    report = zone_conformance(REPO / "jurisdictions" / zone / "zone.yaml", LIBRARY, contributors=CONTRIBUTORS)
     assert report.ok, [str(i) for i in report.issues]
     assert report.level == 3 and report.modules_checked > 5
 
@@ -63,8 +63,8 @@ def test_regulator_console_must_be_read_only(library_copy: Path) -> None:
     library = Library(library_copy)
     from msez.zone import lock_zone
 
-    lock_zone(zone, library=library, generated_at="2026-01-01T00:00:00Z")
-    report = zone_conformance(zone, library)
+    lock_zone(zone, library=library, generated_at="2026-01-01T00:00:00Z", contributors=CONTRIBUTORS)
+    report = zone_conformance(zone, library, contributors=CONTRIBUTORS)
     assert [str(i) for i in report.issues] == [
         "jurisdictions/ex-dfz/zone.yaml: $.params_overrides.org.momentum.msez.ops.regulator-console.read_only: the "
         "regulator console org.momentum.msez.ops.regulator-console must be read-only: read_only resolves to False, "

@@ -10,9 +10,9 @@ import pytest
 
 from msez.cli import run
 from msez.core import SchemaValidationError, ValidationError, load_json
-from msez.zone import CONTRIBUTED_SECTIONS, Library, LockContext, lock_zone
+from msez.zone import Library, LockContext, lock_zone
 from tests.conftest import REPO
-from tests.zone.conftest import BUNDLED_ZONES
+from tests.zone.conftest import BUNDLED_ZONES, CONTRIBUTORS
 
 ZONES = [pytest.param(z, id=z) for z in BUNDLED_ZONES]
 
@@ -22,9 +22,9 @@ def test_lock_twice_is_byte_identical(zone: str, library_copy: Path, monkeypatch
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
     zone_file = library_copy / "jurisdictions" / zone / "zone.yaml"
     (zone_file.parent / "stack.lock").unlink()
-    first = lock_zone(zone_file)
+    first = lock_zone(zone_file, contributors=CONTRIBUTORS)
     data = first.path.read_bytes()
-    second = lock_zone(zone_file)
+    second = lock_zone(zone_file, contributors=CONTRIBUTORS)
     assert first.written and not second.written
     assert second.path.read_bytes() == data
     assert data.endswith(b"}\n") and b"\n" not in data[:-1]
@@ -95,11 +95,21 @@ def test_lock_records_overlays_params_and_raw_manifest_digests(library_copy: Pat
     assert aml["params"]["max_amount_without_enhanced_due_diligence"] == 10000
     assert aml["params"]["kyc_tier_required"] == 2
     assert [o["module_id"] for o in lock["overlays"]] == ["org.momentum.msez.reg.aml-cft"]
-    assert all(lock[s] == [] for s in CONTRIBUTED_SECTIONS)
+    assert [(p["jurisdiction_id"], p["domain"]) for p in lock["lawpacks"]] == [
+        ("pk", "civil"),
+        ("pk", "financial"),
+        ("pk-rsez", "civil"),
+        ("pk-rsez", "financial"),
+    ]
+    assert [(p["jurisdiction_id"], p["domain"]) for p in lock["regpacks"]] == [("pk", "financial"), ("pk", "sanctions")]
+    assert [(p["jurisdiction_id"], p["domain"]) for p in lock["licensepacks"]] == [("pk", "financial")]
+    assert all(p["lawpack_lock_sha256"] != "MISSING" for p in lock["lawpacks"])
 
 
 def test_emit_artifactrefs_writes_overlay_patches_as_blob_refs(library_copy: Path) -> None:
-    outcome = lock_zone(library_copy / "jurisdictions/pk-rsez", emit_artifactrefs=True, check=True)
+    outcome = lock_zone(
+        library_copy / "jurisdictions/pk-rsez", emit_artifactrefs=True, check=True, contributors=CONTRIBUTORS
+    )
     (ref,) = load_json(outcome.data)["overlays"][0]["patches_sha256"]
     assert ref["artifact_type"] == "blob"
     assert ref["uri"] == "jurisdictions/pk-rsez/overlays/aml-nadra-cnic.patch"
