@@ -8,7 +8,6 @@ import pytest
 
 from msez.core import load_json
 from msez.pack import build_lawpack, lawpack_lock
-
 from tests.conftest import REPO
 
 CORPORA = sorted(p.parent for p in (REPO / "modules/legal/jurisdictions").rglob("sources.yaml"))
