@@ -30,7 +30,12 @@ class Match:
     entry_id: str
     score: float
     field: str
-    reason: str
+    explanation: str
+
+
+@dataclass(frozen=True)
+class Outcome:
+    matches: tuple[Match, ...]
 
 
 @dataclass
@@ -39,15 +44,15 @@ class ListScreener:
 
     entries: Mapping[str, tuple[str, Mapping[str, str]]]
 
-    def screen(self, name: str, identifiers: Mapping[str, str]) -> Sequence[Match]:
+    def screen(self, name: str, identifiers: Sequence[tuple[str, str]]) -> Outcome:
         hits = []
         for entry_id, (listed, ids) in self.entries.items():
             if _norm(listed) == _norm(name):
                 hits.append(Match(entry_id, 1.0, "primary_name", f"normalised name equals {listed!r}"))
-            for kind, value in identifiers.items():
+            for kind, value in identifiers:
                 if ids.get(kind, "").upper() == value.upper():
                     hits.append(Match(entry_id, 1.0, f"identifier:{kind}", f"{kind} {value} is listed"))
-        return hits
+        return Outcome(tuple(hits))
 
 
 @dataclass

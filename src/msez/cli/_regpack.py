@@ -22,7 +22,6 @@ from msez.pack import (
     REGPACK,
     PackIntegrityError,
     ReferenceSanctionsChecker,
-    SanctionsEntry,
     SanctionsScreener,
     build_regpack,
     check_pack,
@@ -101,15 +100,15 @@ def screen(
 ) -> None:
     """Screen a name (and identifiers) against the sanctions entries; exit 1 when anything matches."""
     document = load_any(REGPACK, regpack, store, build_regpack).document
-    entries = [SanctionsEntry.from_json(e) for e in document.get("sanctions_entries", [])]
-    snapshot_id = str((document.get("sanctions_snapshot") or {}).get("snapshot_id", ""))
     pairs = parse_identifiers(identifier)
+    screener = SanctionsScreener.from_regpack(document, folding=not reference)
+    entries, snapshot_id = screener.entries, screener.snapshot_id
     if reference:
         result = ReferenceSanctionsChecker(entries, snapshot_id=snapshot_id).check_entity(
             name, pairs, threshold=threshold
         )
     else:
-        result = SanctionsScreener(entries, snapshot_id=snapshot_id).screen(name, pairs, threshold=threshold)
+        result = screener.screen(name, pairs, threshold=threshold)
     if as_json:
         stdout.print(json.dumps(result.to_json(), ensure_ascii=False, indent=2), markup=False)
     else:

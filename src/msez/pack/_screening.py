@@ -19,9 +19,10 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import combinations
+from typing import Any
 
 from msez.pack._names import fold, folding_changes, normalise
 from msez.pack._sanctions import (
@@ -131,6 +132,13 @@ class SanctionsScreener:
         self._identifiers: dict[str, list[tuple[int, str, str]]] = {}
         for index, entry in enumerate(self.entries):
             self._index_entry(index, entry)
+
+    @classmethod
+    def from_regpack(cls, document: Mapping[str, Any], *, folding: bool = True) -> SanctionsScreener:
+        """A screener over a regpack document's ``sanctions_entries`` (snapshot id from ``sanctions_snapshot``)."""
+        entries = [SanctionsEntry.from_json(e) for e in document.get("sanctions_entries") or ()]
+        snapshot_id = str((document.get("sanctions_snapshot") or {}).get("snapshot_id", ""))
+        return cls(entries, snapshot_id=snapshot_id, folding=folding)
 
     def _index_entry(self, index: int, entry: SanctionsEntry) -> None:
         for which, name in entry.names():

@@ -31,6 +31,7 @@ from msez.tensor._packs import (
     SanctionsEvaluator,
     SanctionsScreener,
     ScreeningMatch,
+    ScreeningOutcome,
     TaxEvaluator,
 )
 from msez.tensor._result import Citation, DomainResult, EvaluationContext, StoredCell, Subject
@@ -62,6 +63,7 @@ __all__ = [
     "SanctionsEvaluator",
     "SanctionsScreener",
     "ScreeningMatch",
+    "ScreeningOutcome",
     "StoredCell",
     "Subject",
     "TaxEvaluator",

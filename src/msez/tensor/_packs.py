@@ -3,9 +3,10 @@
 The pack package (msez.pack) provides objects with these shapes; nothing here imports it. Each evaluator takes
 the digest of the pack as pinned in the zone's lockfile, so every result names the exact pack it relied on.
 
-* :class:`SanctionsScreener` (regpack): ``screen(name, identifiers) -> [match]``, each match with ``entry_id``,
-  ``score`` (0..1), ``field`` (what matched: ``primary_name``, ``alias``, ``identifier:passport`` ...) and
-  ``reason``. Any match makes sanctions non_compliant; no name makes it pending.
+* :class:`SanctionsScreener` (regpack screening, ``msez.pack.SanctionsScreener``): ``screen(name,
+  [(type, value)]) -> outcome`` whose ``matches`` each carry ``entry_id``, ``score`` (0..1), ``field`` (what
+  matched: ``primary_name``, ``alias``, ``identifier`` ...) and ``explanation``. Any match makes sanctions
+  non_compliant; no name makes it pending.
 * :class:`LicenceVerifier` (licensepack): ``verify_license(holder_did, activity, on) -> (valid, state,
   license_id)`` with ``state`` one of COMPLIANT, NON_COMPLIANT, PENDING, SUSPENDED, UNKNOWN.
 * :class:`AttestationSource`: ``attestations_for(entity_id, domain) -> [AttestationRef]``; used for KYC and
@@ -16,7 +17,7 @@ the digest of the pack as pinned in the zone's lockfile, so every result names t
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Protocol
 
@@ -38,11 +39,18 @@ class ScreeningMatch(Protocol):
     @property
     def field(self) -> str: ...
     @property
-    def reason(self) -> str: ...
+    def explanation(self) -> str: ...
+
+
+class ScreeningOutcome(Protocol):
+    """The result of screening one name: every entry at or above the screener's threshold."""
+
+    @property
+    def matches(self) -> Sequence[ScreeningMatch]: ...
 
 
 class SanctionsScreener(Protocol):
-    def screen(self, name: str, identifiers: Mapping[str, str]) -> Sequence[ScreeningMatch]: ...
+    def screen(self, name: str, identifiers: Sequence[tuple[str, str]]) -> ScreeningOutcome: ...
 
 
 class LicenceVerifier(Protocol):
@@ -106,10 +114,10 @@ class SanctionsEvaluator(_PackEvaluator):
         subject = ctx.subject
         if not subject.name:
             return self._result(_P, "no_entity_name", "the subject has no name to screen")
-        matches = self._screener.screen(subject.name, subject.identifiers)
+        matches = self._screener.screen(subject.name, sorted(subject.identifiers.items())).matches
         if not matches:
             return self._result(_C, "sanctions_clear", f"no sanctions entry matches {subject.name!r}")
-        hits = "; ".join(f"entry {m.entry_id} on {m.field} (score {m.score:.2f}): {m.reason}" for m in matches)
+        hits = "; ".join(f"entry {m.entry_id} on {m.field} (score {m.score:.2f}): {m.explanation}" for m in matches)
         return self._result(
             _N, "sanctions_match", f"{subject.name!r} matched {hits}", evidence=[m.entry_id for m in matches]
         )
