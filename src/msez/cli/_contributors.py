@@ -6,9 +6,22 @@ entries) each add one import and one item. With none, those sections of ``stack.
 
 from __future__ import annotations
 
-from msez.zone import LockContributor
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from msez.corridor import corridor_lock_entries
+from msez.zone import LockContext, LockContributor
+
+
+def corridors(context: LockContext) -> Mapping[str, Sequence[Mapping[str, Any]]]:
+    """``corridors[]``: the zone's listed corridors, found among its resolved ``kind: corridor`` modules."""
+    dirs = [m.manifest.directory for m in context.modules if m.manifest.kind == "corridor"]
+    entries = corridor_lock_entries(
+        context.zone.corridors, dirs, context.repo_root, emit_artifactrefs=context.emit_artifactrefs
+    )
+    return {"corridors": entries}
 
 
 def lock_contributors() -> tuple[LockContributor, ...]:
     """Every contributor, in the order their sections' entries are appended."""
-    return ()
+    return (corridors,)
