@@ -98,7 +98,9 @@ def agreement_credential(
         raise NotFoundError(f"{module.name}: no readable definition VC to bind the agreement to")
     issued = issued_at or Timestamp.now()
     participants = _participants(module, party, role)
-    rules = tuple(thresholds) or _unanimity(participants)
+    listed = _unanimity(participants)
+    rules = tuple(thresholds) or listed
+    role_counts = {t.role: t.required for t in listed}
     subject: dict[str, Any] = {"corridor_id": corridor_id}
     subject.update(_optional(definition_vc_id=definition.document.get("id")))
     subject["definition_payload_sha256"] = digest.hex
@@ -110,7 +112,14 @@ def agreement_credential(
     }
     subject["state_channel"] = {
         "receipt_signing": {
-            "thresholds": [{"role": t.role, "required": t.required, "of": t.of or t.required} for t in rules],
+            "thresholds": [
+                {
+                    "role": t.role,
+                    "required": t.required,
+                    "of": role_counts.get(t.role, t.required) if t.of is None else t.of,
+                }
+                for t in rules
+            ],
             "effectiveFrom": str(issued),
         }
     }

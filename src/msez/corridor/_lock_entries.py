@@ -119,7 +119,7 @@ class _Pinner:
         self.directory, self.repo_root, self.refs = directory, repo_root, refs
 
     def relative(self, path: str) -> str:
-        return Path(os.path.relpath(self.directory / path, self.repo_root)).as_posix()
+        return Path(os.path.relpath((self.directory / path).resolve(), self.repo_root.resolve())).as_posix()
 
     def __call__(self, file: ModuleFile) -> Any:
         if file.raw is None:

@@ -196,8 +196,8 @@ def _registry_checks(
         allowed, by = anchors.allows(issuer, AUTHORITY_REGISTRY), "the trust anchors"
     else:
         allowed, by = parent.allows(issuer, AUTHORITY_REGISTRY), f"parent registry {parent.registry_id}"
-    verdict = "authorises" if allowed else "does not authorise"
-    checks.append(Check(Rule.REGISTRY, subject, allowed, f"{by} {verdict} {issuer} for {AUTHORITY_REGISTRY}"))
+    verdict = "authorised" if allowed else "not authorised"
+    checks.append(Check(Rule.REGISTRY, subject, allowed, f"{verdict} for {AUTHORITY_REGISTRY} by {by}"))
     return registry, checks
 
 
