@@ -71,4 +71,5 @@ _PACKAGES = (
     ("msez.vc", "verifiable credentials: proof suites, multi-party signing, did resolution, status lists"),
     ("msez.state", "table-driven lifecycle engine: entity, licence, migration saga, watcher bond machines"),
     ("msez.tensor", "compliance lattice and 20-domain tensor with explained results, commitments, manifold routing"),
+    ("msez.corridor", "corridor agreements: definition and agreement VCs, trust and registry chains, activation"),
 )

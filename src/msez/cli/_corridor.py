@@ -157,6 +157,9 @@ def vc_init_agreement(
         list[str] | None, typer.Option(help="<role>:<required>[/<of>] (repeatable; default unanimity per role).")
     ] = None,
     terms_ref: Annotated[str | None, typer.Option(help="terms.reference (default urn:msez:terms:<id>).")] = None,
+    effective_from: Annotated[
+        str | None, typer.Option(help="RFC 3339 effectiveFrom (default: the definition's issuanceDate).")
+    ] = None,
     from_zone_lock: Annotated[Path | None, typer.Option(help="Pin the lawpacks of this stack.lock.")] = None,
     pinned_lawpack: PinOpt = None,
     credential_id: IdOpt = None,
@@ -181,6 +184,7 @@ def vc_init_agreement(
         accept_commitments=[c.strip() for c in accept_commitments.split(",") if c.strip()],
         thresholds=[_parse_threshold(t) for t in threshold or []],
         terms_ref=terms_ref,
+        effective_from=Timestamp.parse(effective_from) if effective_from else None,
         pinned_lawpacks=pins,
         credential_id=credential_id,
         version=version,

@@ -83,9 +83,13 @@ def agreement_credential(
     credential_id: str | None = None,
     version: str | None = None,
     maintainer: str | None = None,
+    effective_from: Timestamp | None = None,
     issued_at: Timestamp | None = None,
 ) -> dict[str, Any]:
     """An unsigned ``MSEZCorridorAgreementCredential`` for the module's definition (party-specific with ``party``).
+
+    ``effective_from`` (``activation.effectiveFrom`` and ``receipt_signing.effectiveFrom``) defaults to the
+    definition's ``issuanceDate``, so parties issuing their agreements at different times agree on the base terms.
 
     Raises:
         NotFoundError: the module has no definition VC.
@@ -96,33 +100,21 @@ def agreement_credential(
     digest = definition.payload_sha256() if definition is not None else None
     if definition is None or digest is None:
         raise NotFoundError(f"{module.name}: no readable definition VC to bind the agreement to")
-    issued = issued_at or Timestamp.now()
+    effective = str(effective_from) if effective_from is not None else _issuance(definition.document)
     participants = _participants(module, party, role)
-    listed = _unanimity(participants)
-    rules = tuple(thresholds) or listed
-    role_counts = {t.role: t.required for t in listed}
+    unanimity = _unanimity(participants)
+    rules = tuple(thresholds) or unanimity
     subject: dict[str, Any] = {"corridor_id": corridor_id}
     subject.update(_optional(definition_vc_id=definition.document.get("id")))
     subject["definition_payload_sha256"] = digest.hex
     subject["participants"] = participants
     subject["activation"] = {
         "thresholds": [t.to_json() for t in rules],
-        "effectiveFrom": str(issued),
+        **_optional(effectiveFrom=effective),
         "accept_commitments": list(accept_commitments),
     }
-    subject["state_channel"] = {
-        "receipt_signing": {
-            "thresholds": [
-                {
-                    "role": t.role,
-                    "required": t.required,
-                    "of": role_counts.get(t.role, t.required) if t.of is None else t.of,
-                }
-                for t in rules
-            ],
-            "effectiveFrom": str(issued),
-        }
-    }
+    receipt_rules = [_with_of(t, unanimity) for t in rules]
+    subject["state_channel"] = {"receipt_signing": {"thresholds": receipt_rules, **_optional(effectiveFrom=effective)}}
     subject["terms"] = {"reference": terms_ref or f"urn:msez:terms:{corridor_id}"}
     subject.update(_optional(version=version, maintainer=maintainer))
     suffix = ""
@@ -140,7 +132,7 @@ def agreement_credential(
         issuer or str(party),
         subject,
         credential_id or f"urn:msez:vc:corridor-agreement:{corridor_id}{suffix}",
-        issued,
+        issued_at,
         schema="vc.corridor-agreement",
     )
 
@@ -201,12 +193,23 @@ def _unanimity(participants: Iterable[Mapping[str, Any]]) -> tuple[Threshold, ..
     return tuple(Threshold(r, n, n) for r, n in counts.items())
 
 
+def _with_of(rule: Threshold, unanimity: tuple[Threshold, ...]) -> dict[str, Any]:
+    """A receipt-signing threshold (``of`` is required there): ``of`` defaults to the role's participant count."""
+    listed = next((t.required for t in unanimity if t.role == rule.role), rule.required)
+    return {"role": rule.role, "required": rule.required, "of": listed if rule.of is None else rule.of}
+
+
 def _distinct(pins: Iterable[PinnedLawpack]) -> list[PinnedLawpack]:
     return list(dict.fromkeys(pins))
 
 
 def _pin(pin: PinnedLawpack) -> dict[str, str]:
     return {"jurisdiction_id": pin.jurisdiction_id, "domain": pin.domain, "lawpack_digest_sha256": pin.digest.hex}
+
+
+def _issuance(document: Mapping[str, Any]) -> str | None:
+    value = document.get("issuanceDate", document.get("validFrom"))
+    return str(Timestamp.parse(value)) if isinstance(value, str) else None
 
 
 def _optional(**fields: Any) -> dict[str, Any]:

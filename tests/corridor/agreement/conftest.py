@@ -133,8 +133,7 @@ class World:
             commitment=commitment,
             thresholds=thresholds,
             pinned_lawpacks=pins,
-            issued_at=ISSUED,
-            **options,
+            **{"issued_at": ISSUED, **options},
         )
         if edit is not None:
             edit(document["credentialSubject"])
