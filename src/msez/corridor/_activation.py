@@ -1,5 +1,6 @@
 """Activation (spec §40.4 rules 6, 7 and 9): commitments, blockers and per-role unique-party thresholds.
 
+Activation also needs now within ``activation.effectiveFrom`` (inclusive) and ``effectiveUntil`` (exclusive).
 Each eligible agreement VC speaks for its parties (see :mod:`msez.corridor._agreement`). A commitment is
 affirmative when it is absent (a signature alone agrees) or listed in ``activation.accept_commitments`` (default
 ``["agree"]``); any other commitment blocks activation regardless of thresholds and is reported as
@@ -18,7 +19,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
-from msez.core import Did
+from msez.core import Did, Timestamp, ValidationError
 from msez.corridor._agreement import AgreementSet, participant_roles
 from msez.corridor._checks import Check, Rule, failed, passed
 
@@ -133,13 +134,28 @@ def receipt_thresholds(base: Mapping[str, Any]) -> tuple[Threshold, ...]:
     return activation_thresholds(base)
 
 
-def evaluate_activation(agreements: AgreementSet, *, sound: bool) -> tuple[Activation, list[Check]]:
-    """Count parties, collect blockers and judge activation; ``sound`` is false when any other check failed."""
+def evaluate_activation(agreements: AgreementSet, *, sound: bool, now: Timestamp) -> tuple[Activation, list[Check]]:
+    """Count parties, collect blockers and judge activation at ``now``; ``sound`` is false when another check failed."""
     base = agreements.base
     activation = base.get("activation")
     activation = activation if isinstance(activation, Mapping) else {}
     accept = tuple(activation.get("accept_commitments") or DEFAULT_ACCEPT)
     roles = participant_roles(base)
+    counted, blockers, checks = _count(agreements, accept, roles)
+    thresholds = activation_thresholds(base)
+    checks += _of_checks(thresholds, roles) + _window_checks(activation, now)
+    counts = tuple(RoleCount(t, tuple(sorted(counted.get(t.role, ())))) for t in thresholds)
+    checks += [Check(Rule.THRESHOLD, f"activation {c.role}", c.met, c.tally) for c in counts]
+    activated = sound and bool(counts) and all(c.ok for c in checks)  # blockers failed a commitment check
+    result = Activation(counts, tuple(dict.fromkeys(blockers)), accept, activated)
+    checks.append(_verdict(result))
+    return result, checks
+
+
+def _count(
+    agreements: AgreementSet, accept: tuple[str, ...], roles: Mapping[Did, str]
+) -> tuple[dict[str, set[Did]], list[str], list[Check]]:
+    """Affirmative speakers by role, blockers, and one failed check per blocker."""
     counted: dict[str, set[Did]] = {}
     blockers: list[str] = []
     checks: list[Check] = []
@@ -154,14 +170,29 @@ def evaluate_activation(agreements: AgreementSet, *, sound: bool) -> tuple[Activ
             role = agreement.party_role if agreement.party is not None else roles.get(did)
             if role is not None:
                 counted.setdefault(role, set()).add(did)
-    thresholds = activation_thresholds(base)
-    checks += _of_checks(thresholds, roles)
-    counts = tuple(RoleCount(t, tuple(sorted(counted.get(t.role, ())))) for t in thresholds)
-    checks += [Check(Rule.THRESHOLD, f"activation {c.role}", c.met, c.tally) for c in counts]
-    activated = sound and bool(counts) and all(c.ok for c in checks)  # blockers failed a commitment check
-    result = Activation(counts, tuple(dict.fromkeys(blockers)), accept, activated)
-    checks.append(_verdict(result))
-    return result, checks
+    return counted, blockers, checks
+
+
+def _window_checks(activation: Mapping[str, Any], now: Timestamp) -> list[Check]:
+    """``effectiveFrom`` <= now < ``effectiveUntil`` (each when present)."""
+    checks: list[Check] = []
+    start, end = _instant(activation, "effectiveFrom", checks), _instant(activation, "effectiveUntil", checks)
+    if start is not None and now < start:
+        checks.append(failed(Rule.ACTIVATION, "activation window", f"effectiveFrom {start} is after now ({now})"))
+    if end is not None and not now < end:
+        checks.append(failed(Rule.ACTIVATION, "activation window", f"effectiveUntil {end} has passed (now {now})"))
+    return checks
+
+
+def _instant(activation: Mapping[str, Any], name: str, problems: list[Check]) -> Timestamp | None:
+    value = activation.get(name)
+    if value is None:
+        return None
+    try:
+        return Timestamp.parse(value)
+    except ValidationError as e:
+        problems.append(failed(Rule.ACTIVATION, "activation window", f"{name}: {e.message}"))
+        return None
 
 
 def _of_checks(thresholds: tuple[Threshold, ...], roles: Mapping[Did, str]) -> list[Check]:

@@ -9,7 +9,7 @@ Steps, in order (every step runs; the report lists each check):
    digest bindings of the three files.
 4. Agreement VCs, when ``agreement_vc_path`` is set (spec §40.4): binding, proofs, signers
    (``corridor_agreement``), party proofs, base consistency, status lock, lawpack coverage and allow-list.
-5. Activation: commitments and blockers, per-role unique-party thresholds.
+5. Activation: commitments and blockers, per-role unique-party thresholds, the effectiveFrom/Until window.
 
 The report comes first; :meth:`CorridorReport.raise_for_failure` is the thin wrapper that raises.
 """
@@ -28,7 +28,7 @@ from msez.corridor._checks import Check, schema_checks
 from msez.corridor._definition import RULESETS, Definition, check_definition
 from msez.corridor._module import CorridorModule
 from msez.corridor._trust import CORRIDOR_RECEIPT, TrustPolicy, trust_policy
-from msez.vc import KeyResolver
+from msez.vc import KeyResolver, system_clock
 
 
 @dataclass(frozen=True)
@@ -201,7 +201,8 @@ def verify_corridor(
     if module.has_agreements:
         agreements = check_agreements(module, definition, policy, now=now, resolver=resolver)  # (4)
         checks += agreements.all_checks
-        activation, activation_checks = evaluate_activation(agreements, sound=all(c.ok for c in checks))  # (5)
+        sound = all(c.ok for c in checks)
+        activation, activation_checks = evaluate_activation(agreements, sound=sound, now=now or system_clock())  # (5)
         checks += activation_checks
     return CorridorReport(module.name, module.corridor_id, tuple(checks), definition, agreements, activation, policy)
 

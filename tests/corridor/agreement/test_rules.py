@@ -354,3 +354,30 @@ def test_raise_for_failure_names_every_failure(world: World) -> None:
     assert info.value.report is report  # type: ignore[attr-defined]
     with pytest.raises(Exception, match="does not verify"):
         report.channel_terms()
+
+
+@pytest.mark.parametrize(
+    ("edit", "detail"),
+    [
+        pytest.param(
+            {"effectiveFrom": "2026-09-01T00:00:00Z"},
+            "effectiveFrom 2026-09-01T00:00:00Z is after now (2026-06-01T00:00:00Z)",
+            id="not-yet",
+        ),
+        pytest.param(
+            {"effectiveUntil": "2026-06-01T00:00:00Z"},
+            "effectiveUntil 2026-06-01T00:00:00Z has passed (now 2026-06-01T00:00:00Z)",
+            id="ended",
+        ),
+    ],
+)
+def test_activation_window(edit: dict[str, str], detail: str) -> None:
+    w = two_party_world()
+    w.define()
+    for party in ("zone-a", "zone-b"):
+        w.agree(party, edit=lambda s: s["activation"].update(edit))
+
+    report = w.verify()
+
+    assert ("activation", "activation window", detail) in failing(report)
+    assert not report.activated
