@@ -7,6 +7,7 @@ Exit codes: 0 verified (or written), 1 checked and found failing, 2 operational 
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -26,7 +27,7 @@ from msez.corridor import (
     verify_corridor,
 )
 from msez.crypto import FileArtifactStore
-from msez.vc import add_proof, load_signer
+from msez.vc import Signer, add_proof, load_signer
 
 corridor_app = typer.Typer(
     help="Corridors: verify bindings, proofs and activation; generate definition and agreement VCs.",
@@ -65,7 +66,8 @@ def verify(path: PathArg, *, as_json: JsonOpt = False, at: AtOpt = None, store_r
     if not report.ok:
         err(f"FAILED: {len(report.failures)} check(s) failed")
         raise typer.Exit(1)
-    _say("VERIFIED")
+    if not as_json:
+        _say("VERIFIED")
 
 
 @corridor_app.command("status")
@@ -141,7 +143,7 @@ def vc_init_definition(
         maintainer=maintainer,
     )
     default = _module_dir(path) / ("corridor.vc.json" if signer else "corridor.vc.unsigned.json")
-    _emit(document, out or default, key, force)
+    _emit(document, out or default, signer, force)
 
 
 @corridor_app.command("vc-init-agreement")
@@ -192,22 +194,24 @@ def vc_init_agreement(
     )
     name = "corridor.agreement" + (f".{party_slug(party)}" if party else "")
     default = _module_dir(path) / f"{name}.{'vc' if signer else 'unsigned'}.json"
-    _emit(document, out or default, key, force)
+    _emit(document, out or default, signer, force)
 
 
-def _emit(document: dict[str, Any], target: Path, key: Path | None, force: bool) -> None:
+def _emit(document: dict[str, Any], target: Path, signer: Signer | None, force: bool) -> None:
     if target.exists() and not force:
         raise ConflictError(f"{target} exists; use --force to overwrite")
-    if key is not None:
-        document = add_proof(document, load_signer(key))
+    if signer is not None:
+        document = add_proof(document, signer)
     _write_json(target, document)
-    _say(f"wrote {target}" + ("" if key else " (unsigned: sign it with msez vc sign)"))
+    _say(f"wrote {target}" + ("" if signer else " (unsigned: sign it with msez vc sign)"))
 
 
-def _issuer(issuer: str | None, signer: Any) -> str:
-    if issuer is None and signer is None:
+def _issuer(issuer: str | None, signer: Signer | None) -> str:
+    if issuer is not None:
+        return issuer
+    if signer is None:
         raise typer.BadParameter("give --issuer or --key")
-    return issuer or str(signer.did)
+    return str(signer.did)
 
 
 def _module_dir(path: Path) -> Path:
@@ -222,16 +226,11 @@ def _parse_pin(text: str) -> PinnedLawpack:
 
 
 def _parse_threshold(text: str) -> Threshold:
-    role, _, count = text.rpartition(":")
-    required, _, of = count.partition("/")
-    try:
-        return Threshold(role, int(required), int(of) if of else None) if role else _bad_threshold(text)
-    except ValueError:
-        return _bad_threshold(text)
-
-
-def _bad_threshold(text: str) -> Threshold:
-    raise ValidationError(f"expected <role>:<required>[/<of>], got {text!r}")
+    match = re.fullmatch(r"(.+):([0-9]+)(?:/([0-9]+))?", text)
+    if match is None:
+        raise ValidationError(f"expected <role>:<required>[/<of>], got {text!r}")
+    role, required, of = match.groups()
+    return Threshold(role, int(required), int(of) if of else None)
 
 
 def _lock_pins(path: Path) -> list[PinnedLawpack]:
@@ -240,9 +239,9 @@ def _lock_pins(path: Path) -> list[PinnedLawpack]:
     for entry in lock.get("lawpacks", []) if isinstance(lock, dict) else []:
         try:
             digest = ArtifactRef.coerce(entry["lawpack_digest_sha256"], expected_type="lawpack").digest_sha256
+            pins.append(PinnedLawpack(str(entry["jurisdiction_id"]), str(entry["domain"]), digest))
         except (MsezError, KeyError, TypeError):
-            continue  # a MISSING lawpack pins nothing
-        pins.append(PinnedLawpack(str(entry["jurisdiction_id"]), str(entry["domain"]), digest))
+            continue  # a MISSING (or malformed) lawpack entry pins nothing
     return pins
 
 

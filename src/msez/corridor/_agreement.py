@@ -147,17 +147,18 @@ def _check_one(
     pins = _pins(subject.get("pinned_lawpacks"))
     checks += _lawpack_checks(file.path, pins, definition.lawpacks)
     commitment = subject.get("commitment")
+    speakers = authorised if party is None else tuple(d for d in authorised if d == party)
     return Agreement(
         file,
         tuple(checks),
         subject,
-        file.payload_sha256(),
-        eligible,
-        ((party,) if party in authorised else ()) if party is not None else authorised,
-        outcome.named,
-        party,
-        commitment if isinstance(commitment, str) else None,
-        pins,
+        payload_sha256=file.payload_sha256(),
+        eligible=eligible,
+        speakers=speakers,
+        named_signers=outcome.named,
+        party=party,
+        commitment=commitment if isinstance(commitment, str) else None,
+        pinned_lawpacks=pins,
     )
 
 

@@ -90,6 +90,15 @@ def test_cli_verify_and_status_on_the_fixture(capsys: pytest.CaptureFixture[str]
     assert "agreement set sha256: 60978273aee7ace9b151685cb7f86b2297fe3904deee7731d10060b81c7945ed" in out
 
 
+def test_cli_verify_json_is_the_report(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(["corridor", "verify", str(FIXTURE), "--json", "--at", "2026-01-01T00:00:00Z"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["ok"] is True and report["agreement_set_sha256"].startswith("60978273")
+    assert report["binding_modes"]["corridor_manifest"] == "raw-bytes"
+    subjects = {(c["rule"], c["subject"]): c["ok"] for c in report["checks"]}
+    assert subjects[("binding", "corridor.agreement.vc.json: definition_payload_sha256")] is True
+
+
 def test_cli_status_json(capsys: pytest.CaptureFixture[str]) -> None:
     assert run(["corridor", "status", str(FIXTURE), "--json"]) == 0
     status = json.loads(capsys.readouterr().out)
