@@ -56,20 +56,19 @@ def corridor_lock_entries(
         ConflictError: two modules declare one corridor id.
         ValidationError: an agreement VC is unreadable, so the agreement-set digest cannot be computed.
     """
-    by_id: dict[str, Path] = {}
+    by_id: dict[str, tuple[CorridorModule, Path]] = {}
     for directory in module_dirs:
         module = CorridorModule.load(directory)
         if module.corridor_id in by_id:
-            first = by_id[module.corridor_id]
+            first = by_id[module.corridor_id][1]
             raise ConflictError(f"corridor {module.corridor_id} is declared by {first} and {directory}")
         if module.corridor_id is not None:
-            by_id[module.corridor_id] = directory
+            by_id[module.corridor_id] = (module, directory)
     entries = []
     for corridor_id in corridor_ids:
         if corridor_id not in by_id:
             raise NotFoundError(f"corridor {corridor_id}: no kind: corridor module resolved for this zone declares it")
-        directory = by_id[corridor_id]
-        entries.append(_entry(CorridorModule.load(directory), directory, repo_root, emit_artifactrefs, now))
+        entries.append(_entry(*by_id[corridor_id], repo_root, emit_artifactrefs, now))
     return entries
 
 
