@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from msez.corridor import corridor_lock_entries
 from msez.pack import lawpack_lock_entries, licensepack_lock_entries, regpack_lock_entries
 from msez.zone import LockContext, LockContributor
 
@@ -24,6 +25,15 @@ def pack_entries(context: LockContext) -> Mapping[str, Sequence[Mapping[str, Any
     }
 
 
+def corridors(context: LockContext) -> Mapping[str, Sequence[Mapping[str, Any]]]:
+    """``corridors[]``: the zone's listed corridors, found among its resolved ``kind: corridor`` modules."""
+    dirs = [m.manifest.directory for m in context.modules if m.manifest.kind == "corridor"]
+    entries = corridor_lock_entries(
+        context.zone.corridors, dirs, context.repo_root, emit_artifactrefs=context.emit_artifactrefs
+    )
+    return {"corridors": entries}
+
+
 def lock_contributors() -> tuple[LockContributor, ...]:
     """Every contributor, in the order their sections' entries are appended."""
-    return (pack_entries,)
+    return (pack_entries, corridors)

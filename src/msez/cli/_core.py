@@ -72,4 +72,5 @@ _PACKAGES = (
     ("msez.state", "table-driven lifecycle engine: entity, licence, migration saga, watcher bond machines"),
     ("msez.tensor", "compliance lattice and 20-domain tensor with explained results, commitments, manifold routing"),
     ("msez.pack", "lawpacks (AKN, C14N, eId index), regpacks with sanctions screening, licensepacks"),
+    ("msez.corridor", "corridor agreements: definition and agreement VCs, trust and registry chains, activation"),
 )

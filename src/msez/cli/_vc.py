@@ -12,8 +12,8 @@ from typing import Annotated, Any, cast
 
 import typer
 
-from msez.cli._output import err, stdout, write_bytes
-from msez.core import ConflictError, Timestamp, ValidationError, load_document, payload_digest, write_atomic
+from msez.cli._output import err, stdout, write_bytes, write_json
+from msez.core import ConflictError, Timestamp, ValidationError, load_document, payload_digest
 from msez.crypto import SigningKey
 from msez.vc import (
     DEFAULT_KID,
@@ -84,7 +84,7 @@ def sign(
         signer = Signer(signer.key, verification_method)
     signed = add_proof(document, signer, suite=suite, purpose=purpose)
     target = out or file.with_name(file.name.removesuffix(".json") + ".signed.json")
-    _write_json(target, signed)
+    write_json(target, signed)
     count = len(signed["proof"]) if isinstance(signed["proof"], list) else 1
     _say(f"signed {target}: proof {count} by {signer.verification_method}")
 
@@ -142,7 +142,7 @@ def status_create(
     if issuer is None:
         raise typer.BadParameter("give --issuer or --key")
     credential = status_list_credential(list_id=list_id, issuer=issuer, purpose=_purpose(purpose), size=size)
-    _write_json(out, _maybe_sign(credential, signer, suite).to_json())
+    write_json(out, _maybe_sign(credential, signer, suite).to_json())
     _say(f"wrote {out}: {purpose} list {list_id} with {size} entries" + ("" if signer else " (unsigned)"))
 
 
@@ -161,7 +161,7 @@ def status_clear(file: FileArg, index: int, key: OptionalKey = None, suite: Suit
 def _update_status(file: Path, index: int, value: bool, key: Path | None, suite: str) -> None:
     signer = load_signer(key) if key is not None else None
     updated = _maybe_sign(set_status(Credential.from_json(_load_object(file)), index, value), signer, suite)
-    _write_json(file, updated.to_json())
+    write_json(file, updated.to_json())
     state = "set" if value else "cleared"
     _say(f"{state} entry {index} in {file}" + ("" if signer else " (unsigned: sign it before publishing)"))
 
@@ -199,7 +199,3 @@ def _load_object(path: Path) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise ValidationError(f"{path}: expected a JSON object at the top level, got {type(value).__name__}")
     return value
-
-
-def _write_json(path: Path, value: Any) -> None:
-    write_atomic(path, (json.dumps(value, indent=2, ensure_ascii=False) + "\n").encode("utf-8"), mode=0o644)
