@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 import typer
 
-from msez.cli import _core, _zone
+from msez.cli import _core, _serve, _zone
 from msez.cli._output import err
 from msez.core import MsezError
 
@@ -26,6 +26,7 @@ app.command("validate")(_zone.validate)
 app.command("build")(_zone.build)
 app.command("lock")(_zone.lock)
 app.add_typer(_zone.conformance_app, name="conformance")
+app.command("serve")(_serve.serve)
 
 EXIT_ERROR = 2
 EXIT_INTERNAL = 70

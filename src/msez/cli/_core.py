@@ -59,4 +59,6 @@ _PACKAGES = (
         "msez.zone",
         "modules, profiles, zones: validation, resolution, rendering, overlays, build, stack.lock, conformance",
     ),
+    ("msez.store", "SQLite/PostgreSQL persistence, migrations, hash-chained audit log, Mass primitive records"),
+    ("msez.api", "the zone node REST API: RBAC tokens, rate limits, error envelope, metrics (`msez serve`)"),
 )
