@@ -173,7 +173,10 @@ def verify_stream(session: Session, zone_id: str, stream: str) -> ChainReport:
         .order_by(AuditEntryRow.seq)
         .execution_options(yield_per=1000)
     )
-    return verify_entries(zone_id, stream, (_entry(row) for row in rows))
+    try:
+        return verify_entries(zone_id, stream, (_entry(row) for row in rows))
+    finally:
+        rows.close()
 
 
 def list_streams(session: Session, zone_id: str) -> list[str]:

@@ -125,7 +125,7 @@ def lock_key(session: Session, namespace: str, key: str) -> None:
 
 def advisory_key(namespace: str, key: str) -> int:
     """The signed 64-bit advisory-lock id of ``(namespace, key)``."""
-    digest = hashlib.sha256(f"{namespace}\x00{key}".encode()).digest()
+    digest = hashlib.sha256(f"{len(namespace)}:{namespace}\x00{key}".encode()).digest()
     return int.from_bytes(digest[:8], "big", signed=True)
 
 
