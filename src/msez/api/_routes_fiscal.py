@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query
-from pydantic import Field, StringConstraints
+from pydantic import Field, StringConstraints, model_validator
 from sqlalchemy.orm import Session
 
 from msez.api._auth import Role
@@ -45,6 +45,14 @@ class PaymentIn(In):
     amount: MinorUnits
     currency: Currency
     reference: Reference | None = None
+
+    @model_validator(mode="after")
+    def _two_sides(self) -> PaymentIn:
+        if self.from_account_id is None and self.to_account_id is None:
+            raise ValueError("a payment needs from_account_id, to_account_id or both")
+        if self.from_account_id == self.to_account_id:
+            raise ValueError("a payment needs two different accounts")
+        return self
 
 
 class AccountOut(WriteOut):

@@ -40,26 +40,24 @@ def serve(
     folder = data_dir or Path(os.environ.get("MSEZ_DATA_DIR") or DEFAULT_DATA_DIR)
     manifest = read_zone(zone)
     key_file = Path(os.environ.get("MSEZ_ZONE_KEY_FILE") or folder / "zone-key.jwk")
-    key, key_created = (
-        (read_zone_key(key_file), False) if "MSEZ_ZONE_KEY_FILE" in os.environ else ensure_zone_key(key_file)
-    )
+    key, created = (read_zone_key(key_file), False) if "MSEZ_ZONE_KEY_FILE" in os.environ else ensure_zone_key(key_file)
     token = os.environ.get("MSEZ_ADMIN_TOKEN") or ensure_admin_token(folder)[0]
     url = db or os.environ.get("MSEZ_DATABASE_URL") or default_database_url(folder)
     revision = upgrade_to_head(url)
     os.environ.update(
-        MSEZ_ZONE=str(manifest.path),
-        MSEZ_DATA_DIR=str(folder),
-        MSEZ_DATABASE_URL=url,
-        MSEZ_ZONE_KEY_FILE=str(key_file),
+        MSEZ_ZONE=str(manifest.path), MSEZ_DATA_DIR=str(folder), MSEZ_DATABASE_URL=url, MSEZ_ZONE_KEY_FILE=str(key_file)
     )
     if workers > 1:
         _prepare_multiprocess_metrics(folder / "prometheus")
     shown = "localhost" if host in ("127.0.0.1", "0.0.0.0") else host
-    stdout.print(f"msez node for {manifest.zone_name} ({manifest.zone_id}, {manifest.jurisdiction_id})", markup=False)
-    stdout.print(f"  database   {make_url(url).render_as_string(hide_password=True)} (schema {revision})", markup=False)
-    stdout.print(f"  zone key   {key.verifying_key.did}{' (generated)' if key_created else ''}", markup=False)
-    stdout.print(f"  admin token {token}", markup=False)
-    stdout.print(f"  listening  http://{shown}:{port}  (docs: http://{shown}:{port}/docs)", markup=False)
+    for line in (
+        f"msez node for {manifest.zone_name} ({manifest.zone_id}, {manifest.jurisdiction_id})",
+        f"  database     {make_url(url).render_as_string(hide_password=True)} (schema {revision})",
+        f"  zone key     {key.verifying_key.did}{' (generated)' if created else ''}",
+        f"  admin token  {token}",
+        f"  listening    http://{shown}:{port}  (docs: http://{shown}:{port}/docs)",
+    ):
+        stdout.print(line, markup=False, emoji=False)
     uvicorn.run(
         "msez.api:app_from_env",
         factory=True,
