@@ -15,7 +15,7 @@ from pathlib import Path
 import httpx2
 import pytest
 
-from msez.api import AuthError, Authenticator, RateLimit, Role, Settings, ensure_admin_token, ensure_zone_key
+from msez.api import Authenticator, AuthError, RateLimit, Role, Settings, ensure_admin_token, ensure_zone_key
 from msez.api._ratelimit import MemoryRateLimiter, RedisRateLimiter
 from msez.core import ValidationError
 from tests.conftest import REPO

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import replace
 
 import pytest
@@ -29,7 +30,7 @@ def test_entries_chain_from_genesis(db: Database, zone: str) -> None:
     entries = _append(db, zone, "admin", 4)
     assert [e.seq for e in entries] == [0, 1, 2, 3]
     assert entries[0].prev_hash == audit.GENESIS_HASH
-    assert all(b.prev_hash == a.entry_hash for a, b in zip(entries, entries[1:], strict=False))
+    assert all(b.prev_hash == a.entry_hash for a, b in itertools.pairwise(entries))
     with db.read() as session:
         report = audit.verify_stream(session, zone, "admin")
         stored = audit.read_stream(session, zone, "admin")

@@ -112,10 +112,7 @@ def test_random_issuances_and_transfers_never_exceed_authorised_shares(
         )
     model: dict[str, int] = defaultdict(int)
     for kind, first, second, shares in ops:
-        if kind == "issue":
-            refused = sum(model.values()) + shares > AUTHORISED
-        else:
-            refused = model[first] < shares
+        refused = sum(model.values()) + shares > AUTHORISED if kind == "issue" else model[first] < shares
         try:
             with db.write() as session:
                 if kind == "issue":
