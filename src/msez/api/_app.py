@@ -20,6 +20,7 @@ from msez.api._errors import install_error_handlers
 from msez.api._middleware import NodeMiddleware
 from msez.api._node import Node
 from msez.api._settings import Settings
+from msez.api._wire import ERROR_RESPONSES
 from msez.store import Database
 
 ROUTERS: Final[tuple[APIRouter, ...]] = (
@@ -58,7 +59,7 @@ def create_app(settings: Settings, *, database: Database | None = None) -> FastA
     install_error_handlers(app)
     app.include_router(_health.router)
     for router in ROUTERS:
-        app.include_router(router)
+        app.include_router(router, responses=ERROR_RESPONSES)
     app.add_middleware(NodeMiddleware, node=node)
     return app
 

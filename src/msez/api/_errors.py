@@ -2,7 +2,7 @@
 
 ``MsezError`` subclasses map to statuses (not found 404, conflict and refused state transitions 409, validation
 and verification 422, policy 403, database unavailable 503); FastAPI's request validation (including malformed
-JSON) is 422 with the pydantic errors as ``details``; Starlette's 404/405 keep their status. Unexpected
+JSON, and bodies that are not even UTF-8) is 422 with the pydantic errors as ``details``; Starlette's 404/405 keep their status. Unexpected
 exceptions never reach here: the middleware turns them into a 500 whose message is fixed.
 """
 
@@ -103,6 +103,8 @@ async def _validation_error(_request: Request, exc: Exception) -> JSONResponse:
 
 async def _http_error(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
+    if exc.status_code == 400:  # FastAPI's "error parsing the body" (e.g. not UTF-8): malformed JSON is 422
+        return JSONResponse(envelope(422, f"malformed request body: {exc.detail}"), status_code=422)
     message = exc.detail if isinstance(exc.detail, str) else CODES.get(exc.status_code, "error").lower()
     return JSONResponse(envelope(exc.status_code, message), status_code=exc.status_code, headers=exc.headers)
 

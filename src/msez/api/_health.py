@@ -9,6 +9,7 @@ from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from msez.api import _metrics
 from msez.api._errors import envelope
 from msez.api._node import Node
+from msez.api._wire import ErrorEnvelope
 from msez.store import DatabaseError
 
 router = APIRouter(tags=["health"])
@@ -22,7 +23,7 @@ async def liveness() -> str:
 @router.get(
     "/health/readiness",
     summary="Ready to serve: the database answers",
-    responses={503: {"description": "Not ready; the message says why"}},
+    responses={503: {"model": ErrorEnvelope, "description": "Not ready; the message says why"}},
 )
 async def readiness(request: Request) -> JSONResponse:
     node: Node = request.app.state.node

@@ -56,6 +56,34 @@ class WriteOut(Out):
         return out if extras is None else out.model_copy(update={"orchestration": Orchestration(**extras)})
 
 
+class ErrorBody(BaseModel):
+    code: str
+    message: str
+    details: Any = None
+
+
+class ErrorEnvelope(BaseModel):
+    """Every error response: ``{"error": {"code", "message", "details"?}}`` (reference-impl §12.3)."""
+
+    error: ErrorBody
+
+
+_ERRORS = {
+    401: "No valid bearer token",
+    403: "The caller's role or entity may not do this",
+    404: "No such record",
+    409: "Conflicts with stored state",
+    413: "Request body over 2 MiB",
+    422: "Invalid request",
+    429: "Rate limit exceeded (see Retry-After)",
+    500: "Internal error",
+    503: "Database unavailable",
+}
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    status: {"model": ErrorEnvelope, "description": text} for status, text in _ERRORS.items()
+}
+
+
 class Page(BaseModel):
     limit: int
     offset: int
