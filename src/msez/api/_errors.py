@@ -2,8 +2,9 @@
 
 ``MsezError`` subclasses map to statuses (not found 404, conflict and refused state transitions 409, validation
 and verification 422, policy 403, database unavailable 503); FastAPI's request validation (including malformed
-JSON, and bodies that are not even UTF-8) is 422 with the pydantic errors as ``details``; Starlette's 404/405 keep their status. Unexpected
-exceptions never reach here: the middleware turns them into a 500 whose message is fixed.
+JSON, and bodies that are not even UTF-8) is 422 with the pydantic errors as ``details``; Starlette's 404/405
+keep their status. Unexpected exceptions never reach here: the middleware turns them into a 500 whose message
+is fixed.
 """
 
 from __future__ import annotations

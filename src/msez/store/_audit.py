@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any, Final
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from msez.core import canonical_bytes, sha256_digest
@@ -117,23 +117,23 @@ def append_audit(
         zone_id, stream, seq, utcnow(), actor, action, subject, request_id, dict(details or {}), prev_hash, ""
     )
     entry = replace(draft, entry_hash=draft.computed_hash())
-    session.add(
-        AuditEntryRow(
-            zone_id=zone_id,
-            stream=stream,
-            seq=seq,
-            occurred_at=entry.occurred_at,
-            actor_role=actor.role,
-            actor_entity_id=actor.entity_id,
-            action=action,
-            subject=subject,
-            request_id=request_id,
-            details=dict(entry.details),
-            prev_hash=prev_hash,
-            entry_hash=entry.entry_hash,
-        )
+    session.execute(
+        insert(AuditEntryRow),
+        {
+            "zone_id": zone_id,
+            "stream": stream,
+            "seq": seq,
+            "occurred_at": entry.occurred_at,
+            "actor_role": actor.role,
+            "actor_entity_id": actor.entity_id,
+            "action": action,
+            "subject": subject,
+            "request_id": request_id,
+            "details": dict(entry.details),
+            "prev_hash": prev_hash,
+            "entry_hash": entry.entry_hash,
+        },
     )
-    session.flush()
     return entry
 
 

@@ -56,7 +56,9 @@ class Database:
         if self.dialect == "sqlite":
             self.engine = _sqlite_engine(url, parsed.database, echo=echo)
         elif self.dialect == "postgresql":
-            self.engine = create_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True, echo=echo)
+            # No pre-ping: it costs a round trip per request. A connection that died with the server fails on
+            # use (that request gets 503) and SQLAlchemy then invalidates the whole pool.
+            self.engine = create_engine(url, pool_size=pool_size, max_overflow=pool_size, echo=echo)
         else:
             raise ValidationError(f"unsupported database backend {self.dialect!r}: expected sqlite or postgresql")
         self._reads = sessionmaker(bind=self.engine, expire_on_commit=False, autoflush=False)
@@ -65,10 +67,16 @@ class Database:
 
     @contextmanager
     def read(self) -> Iterator[Session]:
-        """A read-only unit of work; it always ends in a rollback."""
+        """A read-only unit of work; it always ends in a rollback.
+
+        Raises:
+            DatabaseError: the database failed (connection lost, statement timeout).
+        """
         with self._reads() as session:
             try:
                 yield session
+            except SQLAlchemyError as e:
+                raise DatabaseError(f"database read failed: {type(e).__name__}: {_first_line(e)}") from e
             finally:
                 session.rollback()
 
