@@ -18,6 +18,8 @@ import pytest
 from msez.api import Authenticator, AuthError, RateLimit, Role, Settings, ensure_admin_token, ensure_zone_key
 from msez.api._ratelimit import MemoryRateLimiter, RedisRateLimiter
 from msez.core import ValidationError
+from msez.store import Database
+from tests.api.conftest import error, make_api
 from tests.conftest import REPO
 
 ZONE = REPO / "jurisdictions" / "pk-rsez" / "zone.yaml"
@@ -169,3 +171,13 @@ def _reachable(port: int) -> bool:
     with socket.socket() as sock:
         sock.settimeout(1)
         return sock.connect_ex(("127.0.0.1", port)) == 0
+
+
+def test_an_unreachable_redis_refuses_requests_with_503(db: Database, zone: str) -> None:
+    for api in make_api(db, zone, redis_url="redis://127.0.0.1:1/0"):
+        response = api.get("/v1/fiscal/trial-balance")
+        assert response.status_code == 503
+        assert error(response) == {
+            "code": "SERVICE_UNAVAILABLE",
+            "message": "rate limiter unavailable: ConnectionError",
+        }

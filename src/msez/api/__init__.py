@@ -9,7 +9,7 @@ write hooks (compliance pre-flight, credential issuance) extend; entity existenc
 from msez.api._app import ROUTERS, app_from_env, create_app
 from msez.api._auth import Authenticator, AuthError, Caller, Role
 from msez.api._bootstrap import ensure_admin_token, ensure_zone_key, read_zone_key
-from msez.api._logging import JsonFormatter, configure_logging, log_config
+from msez.api._logging import JsonFormatter, log_config
 from msez.api._node import AnyEntity, Context, EntityDirectory, Node, Tx, WriteHook, WriteOp, Written
 from msez.api._settings import MAX_BODY_BYTES, RateLimit, Settings, default_database_url
 
@@ -32,7 +32,6 @@ __all__ = [
     "WriteOp",
     "Written",
     "app_from_env",
-    "configure_logging",
     "create_app",
     "default_database_url",
     "ensure_admin_token",

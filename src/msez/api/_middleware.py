@@ -30,6 +30,7 @@ from msez.api._auth import AuthError, Caller, Role
 from msez.api._errors import INTERNAL_MESSAGE, envelope_bytes
 from msez.api._logging import request_id_var
 from msez.api._node import Node
+from msez.api._ratelimit import LimiterError
 from msez.store import DatabaseError
 
 log = logging.getLogger(__name__)
@@ -105,7 +106,12 @@ class NodeMiddleware:
         await self.app(scope, receive, send)
 
     async def _admit(self, scope: Scope, send: Send, caller: Caller, request_id: str) -> bool:
-        decision = await self.node.limiter.hit(caller.key)
+        try:
+            decision = await self.node.limiter.hit(caller.key)
+        except LimiterError as e:
+            log.error("%s; refusing the request", e.message)
+            await _respond(send, 503, e.message)
+            return False
         refusal: tuple[int, str] | None = None
         if not decision.allowed:
             refusal = (429, "rate limit exceeded")

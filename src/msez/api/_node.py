@@ -58,7 +58,7 @@ class WriteOp:
     request: Mapping[str, Any] = field(default_factory=dict)
 
 
-@dataclass
+@dataclass(frozen=True)
 class Tx:
     """One write transaction of one request: the session plus who is acting and why."""
 

@@ -14,8 +14,10 @@ from dataclasses import dataclass
 from typing import Final, Protocol
 
 from redis.asyncio import Redis
+from redis.exceptions import RedisError
 
 from msez.api._settings import RateLimit
+from msez.core import MsezError
 
 _PRUNE_AT: Final = 10_000
 _SCRIPT: Final = """
@@ -23,6 +25,10 @@ local count = redis.call('INCR', KEYS[1])
 if count == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
 return {count, redis.call('PTTL', KEYS[1])}
 """
+
+
+class LimiterError(MsezError):
+    """The shared rate-limit store cannot be reached (requests are refused with 503, not let through)."""
 
 
 @dataclass(frozen=True)
@@ -76,7 +82,10 @@ class RedisRateLimiter:
         self._script = self._redis.register_script(_SCRIPT)
 
     async def hit(self, key: str) -> Decision:
-        count, ttl_ms = await self._script(keys=[self._prefix + key], args=[self._limit.window_s * 1000])
+        try:
+            count, ttl_ms = await self._script(keys=[self._prefix + key], args=[self._limit.window_s * 1000])
+        except RedisError as e:
+            raise LimiterError(f"rate limiter unavailable: {type(e).__name__}") from e
         if int(count) > self._limit.requests:
             return Decision(False, max(1, math.ceil(int(ttl_ms) / 1000)))
         return Decision(True)
