@@ -13,7 +13,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 run: $(STAMP)
-	$(VENV)/bin/msez about
+	$(VENV)/bin/msez serve --zone jurisdictions/pk-rsez/zone.yaml --data-dir var
 
 test: $(STAMP)
 	$(PY) -m pytest

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 import typer
 
-from msez.cli import _core, _law, _licensepack, _regpack, _tensor, _zone
+from msez.cli import _core, _law, _licensepack, _regpack, _serve, _tensor, _zone
 from msez.cli._corridor import corridor_app
 from msez.cli._output import err
 from msez.cli._settle import app as settle_app
@@ -37,6 +37,7 @@ app.add_typer(_law.app, name="law")
 app.add_typer(_regpack.app, name="regpack")
 app.add_typer(_licensepack.app, name="licensepack")
 app.add_typer(corridor_app, name="corridor")
+app.command("serve")(_serve.serve)
 
 EXIT_ERROR = 2
 EXIT_INTERNAL = 70

@@ -73,4 +73,6 @@ _PACKAGES = (
     ("msez.tensor", "compliance lattice and 20-domain tensor with explained results, commitments, manifold routing"),
     ("msez.pack", "lawpacks (AKN, C14N, eId index), regpacks with sanctions screening, licensepacks"),
     ("msez.corridor", "corridor agreements: definition and agreement VCs, trust and registry chains, activation"),
+    ("msez.store", "SQLite/PostgreSQL persistence, migrations, hash-chained audit log, Mass primitive records"),
+    ("msez.api", "the zone node REST API: RBAC tokens, rate limits, error envelope, metrics (`msez serve`)"),
 )

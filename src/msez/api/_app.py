@@ -1,0 +1,69 @@
+"""The FastAPI application factory.
+
+``create_app(settings)`` builds one app: error envelopes, the health routes, every router listed in ``ROUTERS``
+(a new route module is one import and one entry there; its ``APIRouter`` carries the full ``/v1/...`` prefix so
+metrics see the whole route template) and the node middleware. ``app_from_env`` is
+the zero-argument factory uvicorn workers call (``msez serve`` prepares the environment it reads).
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Final
+
+from fastapi import APIRouter, FastAPI
+
+import msez
+from msez.api import _health, _routes_audit, _routes_consent, _routes_fiscal, _routes_identity, _routes_ownership
+from msez.api._errors import install_error_handlers
+from msez.api._middleware import NodeMiddleware
+from msez.api._node import Node
+from msez.api._settings import Settings
+from msez.api._wire import ERROR_RESPONSES
+from msez.store import Database
+
+ROUTERS: Final[tuple[APIRouter, ...]] = (
+    _routes_ownership.router,
+    _routes_fiscal.router,
+    _routes_identity.router,
+    _routes_consent.router,
+    _routes_audit.router,
+)
+DESCRIPTION: Final = (
+    "The msez zone node: the Mass primitives (ownership, fiscal, identity, consent) over a persistent store, "
+    "with role-based access for zone admins, regulators (read-only, every request audited) and entity operators."
+)
+
+
+def create_app(settings: Settings, *, database: Database | None = None) -> FastAPI:
+    """Build the node's ASGI app (one per process; the database engine is created here, lazily connected)."""
+    node = Node(settings, database=database)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        await node.limiter.close()
+        node.db.dispose()
+
+    app = FastAPI(
+        title="msez zone node",
+        version=msez.__version__,
+        description=DESCRIPTION,
+        openapi_url="/openapi.json",
+        docs_url="/docs",
+        redoc_url=None,
+        lifespan=lifespan,
+    )
+    app.state.node = node
+    install_error_handlers(app)
+    app.include_router(_health.router)
+    for router in ROUTERS:
+        app.include_router(router, responses=ERROR_RESPONSES)
+    app.add_middleware(NodeMiddleware, node=node)
+    return app
+
+
+def app_from_env() -> FastAPI:
+    """``create_app(Settings.from_env())``, for ``uvicorn --factory`` and its worker processes."""
+    return create_app(Settings.from_env())

@@ -1,0 +1,41 @@
+"""msez.store: the node's persistence (SQLAlchemy 2, alembic migrations shipped in the package).
+
+``Database`` opens SQLite (default, embedded) or PostgreSQL (psycopg 3) from a URL and hands out one
+transaction per unit of work; ``upgrade_to_head`` applies the shipped migrations; ``lock_key`` serialises
+writers on one key across processes. The repositories are namespaces of functions over a ``Session``:
+``audit`` (hash-chained, append-only log), ``ownership``, ``fiscal``, ``identity`` and ``consent``; each
+returns frozen records and raises ``msez.core`` errors (``NotFoundError``, ``ConflictError``,
+``ValidationError``, ``StateTransitionError``).
+"""
+
+from msez.store import _audit as audit
+from msez.store import _consent as consent
+from msez.store import _fiscal as fiscal
+from msez.store import _identity as identity
+from msez.store import _ownership as ownership
+from msez.store._base import ID, ZONE, Base, JsonDoc, UtcDateTime, utcnow
+from msez.store._db import DEFAULT_DATABASE_URL, Database, DatabaseError, advisory_key, lock_key
+from msez.store._migrate import alembic_config, current_revision, head_revision, upgrade_to_head
+
+__all__ = [
+    "DEFAULT_DATABASE_URL",
+    "ID",
+    "ZONE",
+    "Base",
+    "Database",
+    "DatabaseError",
+    "JsonDoc",
+    "UtcDateTime",
+    "advisory_key",
+    "alembic_config",
+    "audit",
+    "consent",
+    "current_revision",
+    "fiscal",
+    "head_revision",
+    "identity",
+    "lock_key",
+    "ownership",
+    "upgrade_to_head",
+    "utcnow",
+]

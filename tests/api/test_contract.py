@@ -1,0 +1,116 @@
+"""Behaviour every /v1 route shares: 401 without a valid token, 413 for bodies over 2 MiB, 429 past the rate
+limit (after authentication, so unauthenticated calls spend no quota), regulators read-only, the envelope."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+
+from msez.api import MAX_BODY_BYTES
+from tests.api.conftest import Api, error
+
+ID = str(uuid.uuid4())
+ROUTES = [
+    ("POST", "/v1/ownership/cap-tables"),
+    ("GET", "/v1/ownership/cap-tables/{id}"),
+    ("POST", "/v1/ownership/cap-tables/{id}/share-classes"),
+    ("POST", "/v1/ownership/cap-tables/{id}/issuances"),
+    ("POST", "/v1/ownership/cap-tables/{id}/transfers"),
+    ("GET", "/v1/ownership/cap-tables/{id}/movements"),
+    ("POST", "/v1/fiscal/accounts"),
+    ("GET", "/v1/fiscal/accounts"),
+    ("GET", "/v1/fiscal/accounts/{id}"),
+    ("GET", "/v1/fiscal/accounts/{id}/balance"),
+    ("GET", "/v1/fiscal/accounts/{id}/entries"),
+    ("POST", "/v1/fiscal/accounts/{id}/ntn"),
+    ("POST", "/v1/fiscal/payments"),
+    ("GET", "/v1/fiscal/payments/{id}"),
+    ("GET", "/v1/fiscal/trial-balance"),
+    ("POST", "/v1/identity/verify"),
+    ("GET", "/v1/identity/{id}"),
+    ("POST", "/v1/identity/{id}/cnic"),
+    ("POST", "/v1/identity/{id}/ntn"),
+    ("POST", "/v1/identity/{id}/attestations"),
+    ("POST", "/v1/consent"),
+    ("GET", "/v1/consent/{id}"),
+    ("GET", "/v1/consent/{id}/signing-payload"),
+    ("POST", "/v1/consent/{id}/sign"),
+    ("POST", "/v1/consent/{id}/revoke"),
+    ("GET", "/v1/consent/{id}/audit-trail"),
+    ("GET", "/v1/audit/streams"),
+    ("GET", "/v1/audit/streams/{id}/entries"),
+    ("GET", "/v1/audit/streams/{id}/verify"),
+]
+CASES = [pytest.param(method, path, id=f"{method} {path}") for method, path in ROUTES]
+WRITES = [pytest.param(method, path, id=f"{method} {path}") for method, path in ROUTES if method == "POST"]
+
+
+def _call(api: Api, method: str, path: str, role: str | None, **kwargs: object):  # type: ignore[no-untyped-def]
+    concrete = path.replace("{id}", "regulator" if "/audit/streams/" in path else ID)
+    return api.client.request(method, concrete, headers={**api.headers(role), **kwargs.pop("headers", {})}, **kwargs)  # type: ignore[arg-type]
+
+
+def test_the_catalogue_lists_every_v1_route(api: Api) -> None:
+    spec = api.client.get("/openapi.json").json()
+    assert spec["openapi"].startswith("3.1")
+    served = {
+        (method.upper(), path.replace("{" + path.split("{")[1].split("}")[0] + "}", "{id}") if "{" in path else path)
+        for path, operations in spec["paths"].items()
+        if path.startswith("/v1")
+        for method in operations
+    }
+    assert served == set(ROUTES)
+
+
+@pytest.mark.parametrize(("method", "path"), CASES)
+@pytest.mark.parametrize(
+    ("token", "message"),
+    [
+        pytest.param(None, "missing authorization header", id="missing"),
+        pytest.param("Basic YTpi", "authorization header must use Bearer scheme", id="basic"),
+        pytest.param("Bearer wrong-secret", "invalid bearer token", id="wrong-secret"),
+        pytest.param("Bearer zone_admin:x", "invalid token format", id="two-parts"),
+        pytest.param("Bearer superuser::s", "unknown role: superuser", id="unknown-role"),
+        pytest.param("Bearer entity_operator:not-a-uuid:s", "invalid entity id", id="bad-entity"),
+    ],
+)
+def test_routes_refuse_callers_without_a_valid_token(
+    api: Api, method: str, path: str, token: str | None, message: str
+) -> None:
+    headers = {"Authorization": token} if token else {}
+    response = _call(api, method, path, None, headers=headers)
+    assert response.status_code == 401
+    assert response.headers["www-authenticate"] == "Bearer"
+    assert message in error(response)["message"]
+    assert error(response)["code"] == "UNAUTHORIZED"
+
+
+@pytest.mark.parametrize(("method", "path"), WRITES)
+def test_regulators_cannot_write(api: Api, method: str, path: str) -> None:
+    response = _call(api, method, path, "regulator", json={})
+    assert response.status_code == 403
+    assert error(response) == {"code": "FORBIDDEN", "message": "regulators have read-only access"}
+
+
+@pytest.mark.parametrize(("method", "path"), WRITES)
+@pytest.mark.parametrize("chunked", [pytest.param(False, id="content-length"), pytest.param(True, id="chunked")])
+def test_bodies_over_two_mib_are_refused(api: Api, method: str, path: str, chunked: bool) -> None:
+    body = b"{" + b" " * MAX_BODY_BYTES + b"}"
+    content = (body[i : i + 65536] for i in range(0, len(body), 65536)) if chunked else body
+    response = _call(api, method, path, "admin", content=content, headers={"content-type": "application/json"})
+    assert response.status_code == 413
+    assert error(response) == {"code": "PAYLOAD_TOO_LARGE", "message": f"request body exceeds {MAX_BODY_BYTES} bytes"}
+
+
+@pytest.mark.parametrize(("method", "path"), CASES)
+def test_rate_limit_is_per_token_after_authentication(limited_api: Api, method: str, path: str) -> None:
+    for _ in range(3):
+        assert _call(limited_api, method, path, None).status_code == 401
+    for role in ("admin", "admin"):
+        assert _call(limited_api, method, path, role, json={}).status_code != 429
+    refused = _call(limited_api, method, path, "admin", json={})
+    assert refused.status_code == 429
+    assert 1 <= int(refused.headers["retry-after"]) <= 60
+    assert error(refused) == {"code": "RATE_LIMITED", "message": "rate limit exceeded"}
+    assert _call(limited_api, method, path, "operator", json={}).status_code != 429
