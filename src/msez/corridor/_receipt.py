@@ -160,7 +160,7 @@ def new_receipt(
     return receipt
 
 
-def seal(receipt: Mapping[str, Any]) -> dict[str, Any]:
+def seal_receipt(receipt: Mapping[str, Any]) -> dict[str, Any]:
     """A copy with ``next_root`` recomputed and any proofs dropped (they signed the old payload)."""
     out = {k: v for k, v in receipt.items() if k != "proof"}
     out["next_root"] = compute_next_root(out).hex

@@ -57,7 +57,7 @@ def _digests(item: Mapping[str, Any], where: str) -> dict[str, str]:
     return out
 
 
-def build_lock(
+def build_transition_types_lock(
     registry: Mapping[str, Any],
     *,
     generated_at: Timestamp | None = None,
