@@ -7,10 +7,12 @@ legacy ``{uri, digest_sha256}`` form without ``artifact_type``, which means a ``
 
 from __future__ import annotations
 
+import hashlib
+import re
 from collections.abc import Iterable, Mapping
 from typing import Any, Final
 
-from msez.core import ArtifactRef, ContentDigest, MsezError, ValidationError, coerce_digest, digest_of
+from msez.core import ArtifactRef, ContentDigest, MsezError, ValidationError, canonical_bytes, coerce_digest, digest_of
 from msez.corridor._names import ENVELOPE_TYPE, ENVELOPE_TYPES
 
 _KEYS: Final = frozenset(
@@ -24,6 +26,7 @@ DIGEST_FIELDS: Final = {
 }
 """Envelope fields that carry a typed digest, and the artifact type each must name."""
 _ABSENT: Final = object()
+_HEX64: Final = re.compile(r"[0-9a-f]{64}\Z")
 
 
 def transition_envelope(
@@ -103,18 +106,19 @@ def check_envelope(envelope: Any) -> None:
     """
     if not isinstance(envelope, Mapping):
         raise ValidationError("transition must be an object")
-    unknown = envelope.keys() - _KEYS
-    if unknown:
-        raise ValidationError(f"transition has unknown field(s) {', '.join(sorted(unknown))}")
+    if not envelope.keys() <= _KEYS:
+        raise ValidationError(f"transition has unknown field(s) {', '.join(sorted(envelope.keys() - _KEYS))}")
     if envelope.get("type") not in ENVELOPE_TYPES:
         raise ValidationError(f"transition type must be {ENVELOPE_TYPE}, got {envelope.get('type')!r}")
     if not isinstance(envelope.get("kind"), str) or not envelope["kind"]:
         raise ValidationError("transition kind must be a non-empty string")
     if "registry_override" in envelope and type(envelope["registry_override"]) is not bool:
         raise ValidationError("transition registry_override must be a boolean")
-    claimed = digest_field(_required(envelope, "payload_sha256"), None)
-    if "payload" in envelope and digest_of(envelope["payload"]) != claimed:
-        raise ValidationError(f"payload_sha256 {claimed.hex} does not match the inline payload")
+    claimed = _required(envelope, "payload_sha256")
+    if not (type(claimed) is str and _HEX64.match(claimed)):
+        claimed = digest_field(claimed, None).hex
+    if "payload" in envelope and hashlib.sha256(canonical_bytes(envelope["payload"]).data).hexdigest() != claimed:
+        raise ValidationError(f"payload_sha256 {claimed} does not match the inline payload")
     for name, kind in DIGEST_FIELDS.items():
         if name in envelope:
             digest_field(envelope[name], kind)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from typing import Any, Final
 
@@ -37,7 +37,7 @@ _REQUIRED: Final = frozenset(
         "ruleset_digest_set",
     }
 )
-_OPTIONAL: Final = frozenset({"proof", "transition", "transition_type_registry_digest_sha256", "zk", "anchor"})
+_ALLOWED: Final = _REQUIRED | {"proof", "transition", "transition_type_registry_digest_sha256", "zk", "anchor"}
 _ZK_KEYS: Final = frozenset(
     {"proof_system", "circuit_digest_sha256", "verifier_key_digest_sha256", "public_inputs", "proof_sha256", "proof"}
     | {"proof_uri"}
@@ -53,7 +53,14 @@ def normalize_digest_set(entries: Iterable[Any], *, artifact_type: str) -> list[
     """
     if isinstance(entries, str | bytes | Mapping):
         raise ValidationError(f"a {artifact_type} digest set must be a list")
-    return sorted({coerce_digest(entry, expected_type=artifact_type).hex for entry in entries})
+    return sorted(
+        {
+            ContentDigest.parse(entry).hex
+            if isinstance(entry, str)
+            else coerce_digest(entry, expected_type=artifact_type).hex
+            for entry in entries
+        }
+    )
 
 
 def is_normal_digest_set(entries: Any) -> bool:
@@ -93,7 +100,7 @@ def compute_next_root(receipt: Mapping[str, Any]) -> ContentDigest:
     return digest_of(next_root_preimage(receipt))
 
 
-def next_root_from_payload(payload: bytes, receipt: Mapping[str, Any]) -> str | None:
+def next_root_from_payload(payload: bytes, receipt: Mapping[str, Any], *, sets_normal: bool = False) -> str | None:
     """``next_root`` recomputed from the receipt's signing payload (its canonical bytes without ``proof``).
 
     The canonical bytes of the preimage are the payload's with the top-level ``,"next_root":"<hex>"`` member cut
@@ -105,8 +112,8 @@ def next_root_from_payload(payload: bytes, receipt: Mapping[str, Any]) -> str | 
     if (
         "anchor" in receipt
         or type(next_root) is not str
-        or not is_normal_digest_set(receipt.get("lawpack_digest_set"))
-        or not is_normal_digest_set(receipt.get("ruleset_digest_set"))
+        or not (sets_normal or is_normal_digest_set(receipt.get("lawpack_digest_set")))
+        or not (sets_normal or is_normal_digest_set(receipt.get("ruleset_digest_set")))
     ):
         return None
     start = payload.find(_NEXT_ROOT_KEY)
@@ -202,27 +209,14 @@ def check_receipt_shape(receipt: Any, *, signed: bool = True) -> None:
 
 def _shape_problem(receipt: Mapping[str, Any]) -> str | None:
     keys = receipt.keys()
-    missing = _REQUIRED - keys
-    if missing:
-        return f"missing {', '.join(sorted(missing))}"
-    unknown = keys - _REQUIRED - _OPTIONAL
-    if unknown:
-        return f"unknown field(s) {', '.join(sorted(unknown))}"
-    checks = (
-        (receipt["type"] in RECEIPT_TYPES, f"type must be {RECEIPT_TYPE}, got {receipt['type']!r}"),
-        (type(receipt["corridor_id"]) is str and receipt["corridor_id"] != "", "corridor_id must be a string"),
-        (type(receipt["sequence"]) is int and receipt["sequence"] >= 0, "sequence must be an integer >= 0"),
-        (_is_timestamp(receipt["timestamp"]), f"timestamp must be RFC 3339, got {receipt['timestamp']!r}"),
-        (_is_hex(receipt["prev_root"]), "prev_root must be 64 lowercase hex"),
-        (_is_hex(receipt["next_root"]), "next_root must be 64 lowercase hex"),
-        (type(receipt["lawpack_digest_set"]) is list, "lawpack_digest_set must be a list"),
-        (type(receipt["ruleset_digest_set"]) is list, "ruleset_digest_set must be a list"),
-        (_proof_shape(receipt.get("proof", {})), "proof must be an object or a non-empty list of objects"),
-        (isinstance(receipt.get("transition", {}), Mapping), "transition must be an object"),
-        (_closed(receipt.get("zk"), _ZK_KEYS), "zk must be an object with the zk fields only"),
-        (_closed(receipt.get("anchor"), _ANCHOR_KEYS), "anchor must be an object with the anchor fields only"),
-    )
-    return next((message for ok, message in checks if not ok), None)
+    if not keys >= _REQUIRED:
+        return f"missing {', '.join(sorted(_REQUIRED - keys))}"
+    if not keys <= _ALLOWED:
+        return f"unknown field(s) {', '.join(sorted(keys - _ALLOWED))}"
+    for name, ok, message in _FIELD_CHECKS:
+        if name in receipt and not ok(receipt[name]):
+            return f"{message}, got {receipt[name]!r:.80}"
+    return None
 
 
 def _is_hex(value: Any) -> bool:
@@ -248,8 +242,24 @@ def _proof_shape(proof: Any) -> bool:
     return isinstance(proof, list) and bool(proof) and all(isinstance(p, Mapping) for p in proof)
 
 
-def _closed(value: Any, allowed: frozenset[str]) -> bool:
-    return value is None or (isinstance(value, Mapping) and value.keys() <= allowed)
+_FIELD_CHECKS: Final[tuple[tuple[str, Callable[[Any], bool], str], ...]] = (
+    ("type", lambda v: type(v) is str and v in RECEIPT_TYPES, f"type must be {RECEIPT_TYPE}"),
+    ("corridor_id", lambda v: type(v) is str and v != "", "corridor_id must be a non-empty string"),
+    ("sequence", lambda v: type(v) is int and v >= 0, "sequence must be an integer >= 0"),
+    ("timestamp", _is_timestamp, "timestamp must be RFC 3339"),
+    ("prev_root", _is_hex, "prev_root must be 64 lowercase hex"),
+    ("next_root", _is_hex, "next_root must be 64 lowercase hex"),
+    ("lawpack_digest_set", lambda v: type(v) is list, "lawpack_digest_set must be a list"),
+    ("ruleset_digest_set", lambda v: type(v) is list, "ruleset_digest_set must be a list"),
+    ("proof", _proof_shape, "proof must be an object or a non-empty list of objects"),
+    ("transition", lambda v: isinstance(v, Mapping), "transition must be an object"),
+    ("zk", lambda v: isinstance(v, Mapping) and v.keys() <= _ZK_KEYS, "zk must be an object of the zk fields"),
+    (
+        "anchor",
+        lambda v: isinstance(v, Mapping) and v.keys() <= _ANCHOR_KEYS,
+        "anchor must be an object of the anchor fields",
+    ),
+)
 
 
 def receipt_ref(receipt: Mapping[str, Any]) -> ArtifactRef:
