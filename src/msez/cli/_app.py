@@ -9,6 +9,7 @@ from collections.abc import Sequence
 import typer
 
 from msez.cli import _core, _tensor, _zone
+from msez.cli._corridor_state import state_app
 from msez.cli._output import err
 from msez.cli._settle import app as settle_app
 from msez.cli._vc import app as vc_app
@@ -32,6 +33,7 @@ app.add_typer(settle_app, name="settle")
 app.add_typer(vc_app, name="vc")
 app.add_typer(_tensor.tensor_app, name="tensor")
 app.add_typer(_tensor.manifold_app, name="manifold")
+app.add_typer(state_app, name="corridor-state")
 
 EXIT_ERROR = 2
 EXIT_INTERNAL = 70

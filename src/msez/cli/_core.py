@@ -71,4 +71,9 @@ _PACKAGES = (
     ("msez.vc", "verifiable credentials: proof suites, multi-party signing, did resolution, status lists"),
     ("msez.state", "table-driven lifecycle engine: entity, licence, migration saga, watcher bond machines"),
     ("msez.tensor", "compliance lattice and 20-domain tensor with explained results, commitments, manifold routing"),
+    (
+        "msez.corridor",
+        "corridor state channel: receipts, streaming verification, MMR checkpoints and proofs, signed notes, "
+        "watchers, forks, finality, v2 lifecycle",
+    ),
 )

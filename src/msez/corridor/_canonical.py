@@ -12,7 +12,7 @@ In strict mode (``verify``) the first invalid receipt, broken link or unresolved
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -292,6 +292,7 @@ def build_canonical_chain(
     resolutions: ForkResolutions | None = None,
     automatic: AutomaticForkChoice | None = None,
     strict: bool = True,
+    on_extend: Callable[[CheckedReceipt], None] | None = None,
 ) -> CanonicalChain:
     """Walk ``receipts`` (in sequence order) to the canonical head; see the module docstring.
 
@@ -299,7 +300,7 @@ def build_canonical_chain(
         ReceiptRejectedError: strict mode, the first invalid receipt or broken link. ForkDetectedError: strict
             mode, an unresolved fork. ValidationError: a resolution chooses a root that is not a candidate.
     """
-    verifier = ChainVerifier(policy, checker=checker, start=start)
+    verifier = ChainVerifier(policy, checker=checker, start=start, on_extend=on_extend)
     builder = _Builder(verifier, resolutions=resolutions, automatic=automatic, strict=strict)
     group: list[tuple[int, Any]] = []
     group_sequence: Any = None

@@ -17,7 +17,7 @@ before the head and verifies only the tail.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -52,11 +52,17 @@ class ChainVerifier:
     """Verifies receipts appended in order; see the module docstring. Not thread-safe."""
 
     def __init__(
-        self, policy: StateChannelPolicy, *, checker: ReceiptChecker | None = None, start: ChainHead | None = None
+        self,
+        policy: StateChannelPolicy,
+        *,
+        checker: ReceiptChecker | None = None,
+        start: ChainHead | None = None,
+        on_extend: Callable[[CheckedReceipt], None] | None = None,
     ) -> None:
         """Args:
         checker: the per-receipt checks (default: a plain :class:`ReceiptChecker` of ``policy``).
         start: a trusted head (from a verified checkpoint); receipts before it are skipped.
+        on_extend: called with each receipt that becomes the head (e.g. to build a full MMR for proofs).
 
         Raises:
             ValidationError: ``start`` belongs to another corridor or its peaks do not fit its size.
@@ -81,6 +87,7 @@ class ChainVerifier:
         self._last: CheckedReceipt | None = None
         self.skipped = 0
         self.duplicates = 0
+        self._on_extend = on_extend
 
     @property
     def head(self) -> ChainHead:
@@ -163,6 +170,8 @@ class ChainVerifier:
         self._rulesets.update(checked.ruleset_digest_set)
         self._timestamp = checked.timestamp
         self._last = checked
+        if self._on_extend is not None:
+            self._on_extend(checked)
 
     @property
     def expected_sequence(self) -> int:
@@ -179,13 +188,14 @@ def verify_chain(
     *,
     checker: ReceiptChecker | None = None,
     start: ChainHead | None = None,
+    on_extend: Callable[[CheckedReceipt], None] | None = None,
 ) -> ChainHead:
     """Stream ``receipts`` (in sequence order) through a :class:`ChainVerifier`; return the verified head.
 
     Raises:
         ReceiptRejectedError: the first receipt that fails, with its reason and sequence.
     """
-    verifier = ChainVerifier(policy, checker=checker, start=start)
+    verifier = ChainVerifier(policy, checker=checker, start=start, on_extend=on_extend)
     for receipt in receipts:
         verifier.append(receipt)
     return verifier.head

@@ -53,14 +53,15 @@ def normalize_digest_set(entries: Iterable[Any], *, artifact_type: str) -> list[
     """
     if isinstance(entries, str | bytes | Mapping):
         raise ValidationError(f"a {artifact_type} digest set must be a list")
-    return sorted(
-        {
-            ContentDigest.parse(entry).hex
-            if isinstance(entry, str)
-            else coerce_digest(entry, expected_type=artifact_type).hex
-            for entry in entries
-        }
-    )
+    return sorted({_digest_hex(entry, artifact_type) for entry in entries})
+
+
+def _digest_hex(entry: Any, artifact_type: str) -> str:
+    if isinstance(entry, ContentDigest):
+        return entry.hex
+    if isinstance(entry, str):
+        return ContentDigest.parse(entry).hex
+    return coerce_digest(entry, expected_type=artifact_type).hex
 
 
 def is_normal_digest_set(entries: Any) -> bool:
