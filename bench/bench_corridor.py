@@ -33,11 +33,10 @@ from msez.corridor import (
     Threshold,
     genesis_root,
     new_receipt,
-    sign_receipt,
     transition_envelope,
 )
 from msez.crypto import Signature, SigningKey
-from msez.vc import Signer
+from msez.vc import Signer, add_proof
 
 COUNT = 100_000
 SMALL = 10_000
@@ -75,7 +74,7 @@ def _generate(path: Path, policy: StateChannelPolicy, signer: Signer) -> None:
                 ruleset_digest_set=RULESETS,
                 transition=transition_envelope("msez.example.transfer.v1", payload=payload),
             )
-            out.write(json.dumps(sign_receipt(receipt, signer, created=T0), separators=(",", ":")) + "\n")
+            out.write(json.dumps(add_proof(receipt, signer, created=T0), separators=(",", ":")) + "\n")
             prev = receipt["next_root"]
 
 
