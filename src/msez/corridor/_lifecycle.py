@@ -54,6 +54,7 @@ from msez.crypto import ArtifactStore
 from msez.schema import validate
 from msez.state import (
     Evidence,
+    Guard,
     GuardInput,
     Lifecycle,
     MachineDefinition,
@@ -78,7 +79,7 @@ LEGACY_STATES: Final = {"PROPOSED": "DRAFT or PENDING", "OPERATIONAL": "ACTIVE"}
 FINALITY_FACT: Final = "finality_level"
 
 
-def require_finality(level: FinalityLevel) -> Any:
+def require_finality(level: FinalityLevel) -> Guard:
     """A guard allowing only when the context's ``finality_level`` fact is at least ``level``."""
 
     def check(g: GuardInput) -> Refusal | None:
@@ -166,7 +167,7 @@ class CorridorLifecycle(Lifecycle):
         self._refuse_legacy(transition_vc)
         subject, signers = self._verified_transition(transition_vc, policy, at, resolver)  # (1)
         to_state, moment = self._check_request(subject)  # (2)
-        supplied = [*evidence, *self._evidence_refs(transition_vc, subject, store)]
+        supplied = [*evidence, *self._evidence_refs(subject, store)]
         evidence_items = [_evidence_of(vc, policy, at, resolver) for vc in supplied]  # (3)
         context = TransitionContext(
             actor=min(signers) if signers else None,
@@ -224,20 +225,19 @@ class CorridorLifecycle(Lifecycle):
         return to_state, moment
 
     @staticmethod
-    def _evidence_refs(
-        document: Mapping[str, Any], subject: Mapping[str, Any], store: ArtifactStore | None
-    ) -> list[Mapping[str, Any]]:
-        refs = [*subject.get("evidence", []), *document.get("evidence", [])]
-        if refs and store is None:
-            raise ValidationError(
-                "the transition names evidence by reference; an artifact store is needed to resolve it"
-            )
+    def _evidence_refs(subject: Mapping[str, Any], store: ArtifactStore | None) -> list[Mapping[str, Any]]:
+        refs = list(subject.get("evidence", []))
+        if not refs:
+            return []
+        if store is None:
+            raise ValidationError("the transition names evidence by reference; an artifact store is needed")
         out = []
         for ref in refs:
             parsed = ArtifactRef.coerce(ref, default_type="vc")
-            value = load_json(store.resolve_ref(parsed), source=f"{parsed.artifact_type}/{parsed.digest_sha256.hex}")  # type: ignore[union-attr]
+            where = f"{parsed.artifact_type}/{parsed.digest_sha256.hex}"
+            value = load_json(store.resolve_ref(parsed), source=where)  # the store re-checks the digest
             if not isinstance(value, Mapping):
-                raise ValidationError(f"evidence {parsed.digest_sha256.hex} is not a credential")
+                raise ValidationError(f"evidence {where} is not a credential")
             out.append(value)
         return out
 
@@ -273,6 +273,9 @@ def _evidence_of(
         credential = Credential.from_json(document)
     except MsezError as e:
         raise ValidationError(f"evidence is not a credential: {e.message}") from e
+    corridor = credential.subjects[0].get("corridor_id")
+    if corridor is not None and corridor != policy.corridor_id:
+        raise ValidationError(f"evidence {credential.id or '(no id)'} is for corridor {corridor!r}")
     if FORK_RESOLUTION_VCS & set(credential.types):
         verified_resolution(document, policy, resolver=resolver, now=now)
     else:

@@ -106,8 +106,9 @@ def next_root_from_payload(payload: bytes, receipt: Mapping[str, Any], *, sets_n
 
     The canonical bytes of the preimage are the payload's with the top-level ``,"next_root":"<hex>"`` member cut
     out, provided both digest sets are already in committed form and there is no ``anchor`` (the only member that
-    sorts before ``next_root`` and could nest objects). Inside JSON strings a quote is always escaped, so the first
-    unescaped ``,"next_root":"`` is that member. Returns ``None`` when those conditions do not hold.
+    sorts before ``next_root`` and could nest objects). The receipt must have passed :func:`check_receipt_shape`, so
+    no other key can sort before it. Inside JSON strings a quote is always escaped, so the first unescaped
+    ``,"next_root":"`` is that member. Returns ``None`` when those conditions do not hold.
     """
     next_root = receipt.get("next_root")
     if (
@@ -147,14 +148,14 @@ def new_receipt(
         "corridor_id": corridor_id,
         "sequence": sequence,
         "timestamp": str(timestamp if isinstance(timestamp, Timestamp) else Timestamp.parse(timestamp)),
-        "prev_root": _hex(prev_root, "prev_root"),
+        "prev_root": _hex(prev_root),
         "lawpack_digest_set": normalize_digest_set(lawpack_digest_set, artifact_type="lawpack"),
         "ruleset_digest_set": normalize_digest_set(ruleset_digest_set, artifact_type="ruleset"),
     }
     optional = {
         "transition": transition,
         "transition_type_registry_digest_sha256": (
-            None if transition_type_registry_digest_sha256 is None else _hex(transition_type_registry_digest_sha256, "")
+            None if transition_type_registry_digest_sha256 is None else _hex(transition_type_registry_digest_sha256)
         ),
         "zk": zk,
         "anchor": anchor,
@@ -186,7 +187,7 @@ def sign_receipt(receipt: Mapping[str, Any], signer: Signer, *, created: Timesta
     return add_proof(receipt, signer, created=created)
 
 
-def _hex(value: str | ContentDigest, what: str) -> str:
+def _hex(value: str | ContentDigest) -> str:
     return value.hex if isinstance(value, ContentDigest) else ContentDigest.parse(value).hex
 
 

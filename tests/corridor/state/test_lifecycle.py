@@ -157,6 +157,18 @@ def test_evidence_must_verify_and_bind(world: World) -> None:
     forged = {**credential(world.zone_a, "MSEZCorridorForkAlarmCredential"), "issuer": str(world.zone_b.did)}
     with pytest.raises(Exception, match="does not verify"):
         at("ACTIVE").apply(transition(world.zone_a, "ACTIVE", "HALTED"), world.policy, evidence=[forged], now=NOW)
+    elsewhere = sign_credential(
+        new_credential(
+            types=["MSEZCorridorForkAlarmCredential"],
+            issuer=str(world.zone_a.did),
+            subject={"corridor_id": "another-corridor"},
+            issued_at=T0,
+        ),
+        world.zone_a,
+        created=T0,
+    ).to_json()
+    with pytest.raises(ValidationError, match="is for corridor 'another-corridor'"):
+        at("ACTIVE").apply(transition(world.zone_a, "ACTIVE", "HALTED"), world.policy, evidence=[elsewhere], now=NOW)
     with pytest.raises(Exception, match="not signed by a zone_authority party"):
         at("HALTED").apply(
             transition(world.zone_a, "HALTED", "ACTIVE"), world.policy, evidence=[resolution(world.regulator)], now=NOW
