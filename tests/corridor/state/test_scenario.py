@@ -23,6 +23,8 @@ from msez.corridor import (
     build_inclusion_proof,
     fork_alarm_credential,
     fork_resolution_credential,
+    genesis_roots,
+    seal_receipt,
     verify_chain,
     verify_consistency,
     verify_inclusion,
@@ -251,3 +253,16 @@ def test_duplicate_of_the_head_is_idempotent(world: World, thousand: list[dict[s
         verifier.append(item)
     assert verifier.append(thousand[4]) is None
     assert (verifier.head.receipt_count, verifier.duplicates) == (5, 1)
+
+
+def test_a_chain_in_the_mez_family_verifies(world: World) -> None:
+    """Decision D1: verification accepts the later MEZ type names and the mez genesis tag."""
+    mez_genesis = genesis_roots(world.policy)[1].hex
+    unsigned = {k: v for k, v in receipt(world, 0, mez_genesis).items() if k != "proof"}
+    unsigned["type"] = "MEZCorridorStateReceipt"
+    unsigned["transition"] = {**unsigned["transition"], "type": "MEZTransitionEnvelope"}
+    sealed = seal_receipt(unsigned)
+    for signer in world.signers:
+        sealed = add_proof(sealed, signer, created=T0)
+    head = verify_chain([sealed], world.policy, checker=world.checker())
+    assert (head.genesis_root, head.receipt_count) == (mez_genesis, 1)
