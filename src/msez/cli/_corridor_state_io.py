@@ -68,11 +68,9 @@ def iter_receipts(path: Path) -> Iterator[Any]:
             yield load_json(file.read_bytes(), source=str(file))
         return
     with path.open("rb") as handle:
-        first = handle.read(1).lstrip()
-        while first in (b" ", b"\n", b"\r", b"\t"):
-            first = handle.read(1)
+        start = handle.read(256).lstrip()
         handle.seek(0)
-        if first == b"[" or path.suffix == ".json":
+        if start.startswith(b"[") or path.suffix == ".json":
             value = load_json(handle.read(), source=str(path))
             yield from value if isinstance(value, list) else [value]
             return

@@ -26,10 +26,9 @@ from msez.core import ContentDigest, MsezError, Timestamp, digest_of
 from msez.corridor._chain import ChainHead
 from msez.corridor._channel import StateChannelPolicy, WatcherQuorum, base_did
 from msez.corridor._checkpoint import VerifiedCheckpoint
+from msez.corridor._fork_choice import MAX_FUTURE_DRIFT
 from msez.corridor._names import WATCHER_ATTESTATION_VC, WATCHER_ATTESTATION_VCS
 from msez.vc import Credential, KeyResolver, new_credential, verify_credential
-
-MAX_FUTURE_DRIFT = timedelta(seconds=60)
 
 
 def head_commitment(

@@ -317,3 +317,16 @@ def test_fork_lifecycle(
     )
     assert cli("lifecycle", state, "--policy", policy, "--transition", tmp_path / "bad.json") == 2
     assert "OPERATIONAL is a v1 corridor state" in capsys.readouterr().err
+
+
+def test_receipts_from_a_directory_or_an_array(
+    files: dict[str, Path], thousand: list[dict[str, Any]], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    directory = tmp_path / "receipts"
+    directory.mkdir()
+    for item in thousand[:11]:
+        write(directory / f"corridor-receipt.{item['sequence']}.json", item)  # 10 sorts after 9, not after 1
+    array = write(tmp_path / "receipts.json", thousand[:3])
+    for source, count in ((directory, 11), (array, 3)):
+        assert cli("verify", "--policy", files["policy"], "--receipts", source) == 0
+        assert capsys.readouterr().out.startswith(f"OK {count} receipts")
