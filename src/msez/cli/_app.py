@@ -10,6 +10,7 @@ import typer
 
 from msez.cli import _core, _law, _licensepack, _regpack, _serve, _tensor, _zone
 from msez.cli._corridor import corridor_app
+from msez.cli._corridor_state import state_app
 from msez.cli._output import err
 from msez.cli._settle import app as settle_app
 from msez.cli._vc import app as vc_app
@@ -38,6 +39,7 @@ app.add_typer(_regpack.app, name="regpack")
 app.add_typer(_licensepack.app, name="licensepack")
 app.add_typer(corridor_app, name="corridor")
 app.command("serve")(_serve.serve)
+corridor_app.add_typer(state_app, name="state")
 
 EXIT_ERROR = 2
 EXIT_INTERNAL = 70

@@ -75,4 +75,9 @@ _PACKAGES = (
     ("msez.corridor", "corridor agreements: definition and agreement VCs, trust and registry chains, activation"),
     ("msez.store", "SQLite/PostgreSQL persistence, migrations, hash-chained audit log, Mass primitive records"),
     ("msez.api", "the zone node REST API: RBAC tokens, rate limits, error envelope, metrics (`msez serve`)"),
+    (
+        "msez.corridor",
+        "corridor state channel: receipts, streaming verification, MMR checkpoints and proofs, signed notes, "
+        "watchers, forks, finality, v2 lifecycle",
+    ),
 )

@@ -22,42 +22,9 @@ from typing import Any, Final
 from msez.core import Did, Timestamp, ValidationError
 from msez.corridor._agreement import AgreementSet, participant_roles
 from msez.corridor._checks import Check, Rule, failed, passed
+from msez.corridor._threshold import Threshold
 
 DEFAULT_ACCEPT: Final = ("agree",)
-
-
-@dataclass(frozen=True)
-class Threshold:
-    """One ``thresholds[]`` rule: ``required`` unique parties of ``role`` (``of`` when stated)."""
-
-    role: str
-    required: int
-    of: int | None = None
-    description: str | None = None
-
-    @classmethod
-    def parse_all(cls, value: Any) -> tuple[Threshold, ...]:
-        """Well-formed entries of a ``thresholds`` list (the schema check names the others)."""
-        out = []
-        for entry in value if isinstance(value, list) else []:
-            if isinstance(entry, Mapping) and isinstance(entry.get("role"), str) and _is_int(entry.get("required")):
-                of = entry.get("of")
-                description = entry.get("description")
-                out.append(
-                    cls(
-                        entry["role"],
-                        entry["required"],
-                        of if _is_int(of) else None,
-                        description if isinstance(description, str) else None,
-                    )
-                )
-        return tuple(out)
-
-    def to_json(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"role": self.role, "required": self.required}
-        if self.of is not None:
-            out["of"] = self.of
-        return out
 
 
 @dataclass(frozen=True)
@@ -221,7 +188,3 @@ def _verdict(activation: Activation) -> Check:
     if not reasons:
         reasons.append("other checks failed")
     return failed(Rule.ACTIVATION, "agreements", f"not activated: {'; '.join(reasons)} ({pattern})")
-
-
-def _is_int(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)

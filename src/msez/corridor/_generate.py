@@ -15,11 +15,12 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Final
 
 from msez.core import NotFoundError, Timestamp, ValidationError, sha256_bytes
-from msez.corridor._activation import DEFAULT_ACCEPT, Threshold
+from msez.corridor._activation import DEFAULT_ACCEPT
 from msez.corridor._agreement import PinnedLawpack
 from msez.corridor._checks import base_did
 from msez.corridor._definition import RULESETS
 from msez.corridor._module import CorridorModule, ModuleFile
+from msez.corridor._threshold import Threshold
 from msez.corridor._trust import TrustAnchors
 from msez.schema import validate
 from msez.vc import MSEZ_CONTEXT, new_credential

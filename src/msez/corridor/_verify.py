@@ -22,11 +22,12 @@ from types import MappingProxyType
 from typing import Any
 
 from msez.core import ContentDigest, Did, Timestamp, VerificationError
-from msez.corridor._activation import Activation, Threshold, evaluate_activation, receipt_thresholds
+from msez.corridor._activation import Activation, evaluate_activation, receipt_thresholds
 from msez.corridor._agreement import AgreementSet, check_agreements, participant_roles
 from msez.corridor._checks import Check, schema_checks
 from msez.corridor._definition import RULESETS, Definition, check_definition
 from msez.corridor._module import CorridorModule
+from msez.corridor._threshold import Threshold
 from msez.corridor._trust import CORRIDOR_RECEIPT, TrustPolicy, trust_policy
 from msez.vc import KeyResolver, system_clock
 

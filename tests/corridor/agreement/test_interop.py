@@ -104,7 +104,15 @@ def test_cli_status_json(capsys: pytest.CaptureFixture[str]) -> None:
     status = json.loads(capsys.readouterr().out)
     assert status["activation"]["state"] == "activated"
     assert status["activation"]["thresholds"] == [
-        {"role": "zone_authority", "required": 2, "of": 2, "count": 2, "met": True, "parties": [ZONE_A, ZONE_B]}
+        {
+            "role": "zone_authority",
+            "required": 2,
+            "of": 2,
+            "description": "2-of-2 zone authorities must sign",
+            "count": 2,
+            "met": True,
+            "parties": [ZONE_A, ZONE_B],
+        }
     ]
     assert status["definition_ok"] is True
 
