@@ -84,6 +84,7 @@ from msez.corridor._module import (
     ModuleFile,
     RegistryChain,
 )
+from msez.corridor._policy import state_channel_policy
 from msez.corridor._receipt import (
     check_receipt_shape,
     compute_next_root,
@@ -241,6 +242,7 @@ __all__ = [
     "sign_checkpoint",
     "sign_note",
     "sign_receipt",
+    "state_channel_policy",
     "transition_envelope",
     "trusted_head",
     "verified_resolution",
