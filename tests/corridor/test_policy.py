@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 
 from msez.corridor import CorridorModule, CorridorVerificationError, state_channel_policy, verify_corridor
-
 from tests.conftest import INTEROP, REPO
 
 
