@@ -16,6 +16,8 @@ import typer
 from msez.cli import _corridor_state_watch as watch
 from msez.cli._corridor_state_io import (
     AtOpt,
+    Channel,
+    CorridorOpt,
     KeyOpt,
     OutOpt,
     PolicyOpt,
@@ -26,8 +28,8 @@ from msez.cli._corridor_state_io import (
     checker_of,
     checkpoint_of,
     iter_receipts,
+    load_channel,
     load_object,
-    load_policy,
     resolutions_of,
     say,
     store_of,
@@ -43,9 +45,7 @@ from msez.corridor import (
     CheckpointError,
     NoteKey,
     ReceiptRejectedError,
-    StateChannelPolicy,
     TlogCheckpoint,
-    TransitionTypeLock,
     build_canonical_chain,
     build_checkpoint,
     build_consistency_proof,
@@ -69,28 +69,32 @@ state_app = typer.Typer(
 )
 
 
-def genesis_root(policy: PolicyOpt) -> None:
+def genesis_root(*, corridor: CorridorOpt = None, policy: PolicyOpt = None) -> None:
     """Print the corridor's genesis root (msez tag)."""
-    say(genesis_roots(load_policy(policy))[0].hex)
+    say(genesis_roots(load_channel(policy, corridor).policy)[0].hex)
 
 
 def receipt_init(
     *,
-    policy: PolicyOpt,
+    corridor: CorridorOpt = None,
+    policy: PolicyOpt = None,
     sequence: Annotated[int, typer.Option("--sequence", min=0)] = 0,
     prev_root: Annotated[str, typer.Option("--prev-root", help="64 hex, or 'genesis'.")] = "genesis",
     timestamp: Annotated[str | None, typer.Option("--timestamp")] = None,
     transition: Annotated[Path | None, typer.Option("--transition", help="Transition JSON (default noop).")] = None,
-    transition_types: Annotated[Path | None, typer.Option("--transition-types", help="Lock: fill digests.")] = None,
+    transition_types: Annotated[
+        Path | None, typer.Option("--transition-types", help="Registry lock (default: the corridor's).")
+    ] = None,
     key: Annotated[Path | None, typer.Option("--key", help="Sign the receipt with this key.")] = None,
     out: OutOpt = None,
 ) -> None:
-    """Write a receipt sealed with its next_root (signed with --key)."""
-    loaded = load_policy(policy)
+    """Write a receipt sealed with its next_root (signed with --key); with a registry lock, the transition's
+    digests are filled from it and the receipt names the lock's snapshot digest."""
+    channel = load_channel(policy, corridor, transition_types=transition_types)
+    loaded, lock = channel.policy, channel.transition_types
     envelope = coerce_transition(load_object(transition) if transition is not None else None)
     registry = None
-    if transition_types is not None:
-        lock = TransitionTypeLock.from_json(load_object(transition_types))
+    if lock is not None:
         envelope, registry = lock.filled(envelope), lock.snapshot_digest
     receipt = new_receipt(
         corridor_id=loaded.corridor_id,
@@ -117,23 +121,22 @@ def receipt_sign(
 
 
 def _walk(
-    policy: StateChannelPolicy,
+    channel: Channel,
     receipts: Path,
     *,
     enforce: bool,
     store: list[Path] | None = None,
     from_checkpoint: Path | None = None,
     resolutions: list[Path] | None = None,
-    transition_types: Path | None = None,
     at: str | None = None,
     on_extend: Callable[[CheckedReceipt], None] | None = None,
 ) -> CanonicalChain:
-    checker = checker_of(policy, enforce=enforce, store=store_of(store), transition_types=transition_types)
+    policy = channel.policy
     start = trusted_head(checkpoint_of(from_checkpoint, policy)) if from_checkpoint is not None else None
     return build_canonical_chain(
         iter_receipts(receipts),
         policy,
-        checker=checker,
+        checker=checker_of(channel, enforce=enforce, store=store_of(store)),
         start=start,
         resolutions=resolutions_of(resolutions, policy, when(at)),
         on_extend=on_extend,
@@ -156,8 +159,9 @@ def _collect(
 
 def verify(
     *,
-    policy: PolicyOpt,
     receipts: ReceiptsOpt,
+    corridor: CorridorOpt = None,
+    policy: PolicyOpt = None,
     enforce_receipt_threshold: ThresholdOpt = False,
     require_artifacts: Annotated[bool, typer.Option("--require-artifacts")] = False,
     store: StoreOpt = None,
@@ -170,16 +174,15 @@ def verify(
     """Stream-verify a receipt chain; print the head, or FAIL with the receipt's sequence and reason."""
     if require_artifacts and not store:
         store = [Path("dist/artifacts")]
-    loaded = load_policy(policy)
+    channel = load_channel(policy, corridor, at=at, transition_types=transition_types)
     try:
         chain = _walk(
-            loaded,
+            channel,
             receipts,
             enforce=enforce_receipt_threshold,
             store=store if require_artifacts else None,
             from_checkpoint=from_checkpoint,
             resolutions=fork_resolutions,
-            transition_types=transition_types,
             at=at,
         )
     except (ReceiptRejectedError, CheckpointError) as e:
@@ -203,8 +206,9 @@ def verify(
 
 def checkpoint(
     *,
-    policy: PolicyOpt,
     receipts: ReceiptsOpt,
+    corridor: CorridorOpt = None,
+    policy: PolicyOpt = None,
     key: Annotated[Path | None, typer.Option("--key", help="Sign the checkpoint with this key.")] = None,
     timestamp: Annotated[str | None, typer.Option("--timestamp")] = None,
     enforce_receipt_threshold: ThresholdOpt = False,
@@ -212,26 +216,27 @@ def checkpoint(
     out: OutOpt = None,
 ) -> None:
     """Verify the chain and write a checkpoint of its head (MMR root and peaks)."""
-    loaded = load_policy(policy)
-    chain = _walk(loaded, receipts, enforce=enforce_receipt_threshold, resolutions=fork_resolutions)
+    channel = load_channel(policy, corridor)
+    chain = _walk(channel, receipts, enforce=enforce_receipt_threshold, resolutions=fork_resolutions)
     document = build_checkpoint(chain.head, timestamp=when(timestamp))
     write_json(out, sign_checkpoint(document, load_signer(key)) if key is not None else document)
 
 
 def inclusion_proof(
     *,
-    policy: PolicyOpt,
     receipts: ReceiptsOpt,
     sequence: Annotated[int, typer.Option("--sequence", min=0)],
     checkpoint_file: Annotated[Path, typer.Option("--checkpoint")],
+    corridor: CorridorOpt = None,
+    policy: PolicyOpt = None,
     fork_resolutions: ResolutionsOpt = None,
     out: OutOpt = None,
 ) -> None:
     """Write the inclusion proof of receipt SEQUENCE against a checkpoint."""
-    loaded = load_policy(policy)
-    verified = checkpoint_of(checkpoint_file, loaded)
+    channel = load_channel(policy, corridor)
+    verified = checkpoint_of(checkpoint_file, channel.policy)
     mmr, found = MerkleMountainRange(), {sequence: None}
-    _walk(loaded, receipts, enforce=False, resolutions=fork_resolutions, on_extend=_collect(mmr, verified.size, found))
+    _walk(channel, receipts, enforce=False, resolutions=fork_resolutions, on_extend=_collect(mmr, verified.size, found))
     receipt = found[sequence]
     if receipt is None:
         raise ValidationError(f"receipt {sequence} is not in the first {verified.size} canonical receipts")
@@ -240,18 +245,19 @@ def inclusion_proof(
 
 def verify_inclusion_cmd(
     *,
-    policy: PolicyOpt,
     receipt: Annotated[Path, typer.Option("--receipt")],
     proof: Annotated[Path, typer.Option("--proof")],
     checkpoint_file: Annotated[Path, typer.Option("--checkpoint")],
+    corridor: CorridorOpt = None,
+    policy: PolicyOpt = None,
     enforce_receipt_threshold: ThresholdOpt = False,
 ) -> None:
     """Verify a receipt, its inclusion proof and the checkpoint it is proven against."""
-    loaded = load_policy(policy)
+    channel = load_channel(policy, corridor)
     try:
-        verified = checkpoint_of(checkpoint_file, loaded)
+        verified = checkpoint_of(checkpoint_file, channel.policy)
         checked = verify_inclusion(
-            load_object(receipt), load_object(proof), verified, checker_of(loaded, enforce=enforce_receipt_threshold)
+            load_object(receipt), load_object(proof), verified, checker_of(channel, enforce=enforce_receipt_threshold)
         )
     except (ReceiptRejectedError, CheckpointError) as e:
         err(f"FAIL {e}")
@@ -261,29 +267,31 @@ def verify_inclusion_cmd(
 
 def consistency_proof(
     *,
-    policy: PolicyOpt,
     receipts: ReceiptsOpt,
     old: Annotated[Path, typer.Option("--old", help="The older checkpoint.")],
     new: Annotated[Path, typer.Option("--new", help="The newer checkpoint.")],
+    corridor: CorridorOpt = None,
+    policy: PolicyOpt = None,
     out: OutOpt = None,
 ) -> None:
     """Write the proof that the older checkpoint's MMR is a prefix of the newer one's."""
-    loaded = load_policy(policy)
-    old_cp, new_cp = checkpoint_of(old, loaded), checkpoint_of(new, loaded)
+    channel = load_channel(policy, corridor)
+    old_cp, new_cp = checkpoint_of(old, channel.policy), checkpoint_of(new, channel.policy)
     mmr = MerkleMountainRange()
-    _walk(loaded, receipts, enforce=False, on_extend=_collect(mmr, new_cp.size))
+    _walk(channel, receipts, enforce=False, on_extend=_collect(mmr, new_cp.size))
     write_json(out, build_consistency_proof(mmr, old_cp, new_cp))
 
 
 def verify_consistency_cmd(
     *,
-    policy: PolicyOpt,
     proof: Annotated[Path, typer.Option("--proof")],
     old: Annotated[Path, typer.Option("--old")],
     new: Annotated[Path, typer.Option("--new")],
+    corridor: CorridorOpt = None,
+    policy: PolicyOpt = None,
 ) -> None:
     """Verify a consistency proof between two checkpoints (sizes and roots come from the checkpoints)."""
-    loaded = load_policy(policy)
+    loaded = load_channel(policy, corridor).policy
     try:
         verify_consistency(load_object(proof), checkpoint_of(old, loaded), checkpoint_of(new, loaded))
     except CheckpointError as e:
@@ -294,15 +302,16 @@ def verify_consistency_cmd(
 
 def checkpoint_note(
     *,
-    policy: PolicyOpt,
     checkpoint_file: Annotated[Path, typer.Option("--checkpoint")],
     key: KeyOpt,
     name: Annotated[str, typer.Option("--name", help="The signer's key name in the note.")],
+    corridor: CorridorOpt = None,
+    policy: PolicyOpt = None,
     origin: Annotated[str | None, typer.Option("--origin", help="Default msez.corridor/<corridor_id>.")] = None,
     out: OutOpt = None,
 ) -> None:
     """Write a checkpoint as a C2SP tlog-checkpoint signed note; print the verifier key on stderr."""
-    loaded = load_policy(policy)
+    loaded = load_channel(policy, corridor).policy
     verified = checkpoint_of(checkpoint_file, loaded)
     body = TlogCheckpoint.from_checkpoint(verified, origin=origin or f"msez.corridor/{loaded.corridor_id}").body()
     signer = load_signer(key)
@@ -318,16 +327,15 @@ def verify_note(
     note: Annotated[Path, typer.Argument(help="A signed note.")],
     *,
     vkey: Annotated[list[str], typer.Option("--vkey", help="Verifier key <name>+<id>+<key> (repeatable).")],
-    policy: Annotated[Path | None, typer.Option("--policy")] = None,
+    corridor: CorridorOpt = None,
+    policy: PolicyOpt = None,
     checkpoint_file: Annotated[Path | None, typer.Option("--checkpoint", help="Also match this checkpoint.")] = None,
 ) -> None:
-    """Verify a checkpoint note's signatures (and that it states the given checkpoint)."""
+    """Verify a checkpoint note's signatures (and, with --corridor or --policy, that it states the checkpoint)."""
     keys = {k.name: k for k in (NoteKey.parse(v) for v in vkey)}
     verified = None
     if checkpoint_file is not None:
-        if policy is None:
-            raise typer.BadParameter("--checkpoint needs --policy")
-        verified = checkpoint_of(checkpoint_file, load_policy(policy))
+        verified = checkpoint_of(checkpoint_file, load_channel(policy, corridor).policy)
     try:
         parsed, names = verify_checkpoint_note(note.read_text(encoding="utf-8"), keys, checkpoint=verified)
     except VerificationError as e:

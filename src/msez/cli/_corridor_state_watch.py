@@ -10,6 +10,7 @@ import typer
 
 from msez.cli._corridor_state_io import (
     AtOpt,
+    CorridorOpt,
     KeyOpt,
     OutOpt,
     PolicyOpt,
@@ -20,8 +21,8 @@ from msez.cli._corridor_state_io import (
     checker_of,
     checkpoint_of,
     iter_receipts,
+    load_channel,
     load_object,
-    load_policy,
     resolutions_of,
     say,
     store_of,
@@ -51,9 +52,10 @@ VcsOpt = Annotated[list[Path] | None, typer.Option("--vcs", help="A watcher atte
 
 def watcher_attest(
     *,
-    policy: PolicyOpt,
     checkpoint_file: Annotated[Path, typer.Option("--checkpoint")],
     key: KeyOpt,
+    corridor: CorridorOpt = None,
+    policy: PolicyOpt = None,
     observed_at: Annotated[str | None, typer.Option("--observed-at")] = None,
     finality_level: Annotated[str | None, typer.Option("--finality-level")] = None,
     fork_observed: Annotated[bool, typer.Option("--fork-observed", help="Say a fork was observed.")] = False,
@@ -61,7 +63,7 @@ def watcher_attest(
 ) -> None:
     """Write a signed watcher attestation of a checkpoint's head (with its head commitment)."""
     signer = load_signer(key)
-    verified = checkpoint_of(checkpoint_file, load_policy(policy))
+    verified = checkpoint_of(checkpoint_file, load_channel(policy, corridor).policy)
     unsigned = watcher_attestation(
         verified,
         issuer=str(signer.did),
@@ -74,7 +76,8 @@ def watcher_attest(
 
 def watcher_compare(
     *,
-    policy: PolicyOpt,
+    corridor: CorridorOpt = None,
+    policy: PolicyOpt = None,
     vcs: VcsOpt = None,
     at: AtOpt = None,
     quorum_threshold: Annotated[str | None, typer.Option("--quorum-threshold", help="'majority' or 'K/N'.")] = None,
@@ -84,7 +87,7 @@ def watcher_compare(
     out: OutOpt = None,
 ) -> None:
     """Compare watcher attestations: a fork (exit 1) overrides any quorum; report lag and K-of-N quorum."""
-    loaded = load_policy(policy)
+    loaded = load_channel(policy, corridor, at=at).policy
     quorum = loaded.watcher_quorum
     changes: dict[str, Any] = {}
     if quorum_threshold is not None:
@@ -108,19 +111,20 @@ def watcher_compare(
 
 def fork_alarm(
     *,
-    policy: PolicyOpt,
     receipt_a: Annotated[Path, typer.Option("--receipt-a")],
     receipt_b: Annotated[Path, typer.Option("--receipt-b")],
     key: KeyOpt,
+    corridor: CorridorOpt = None,
+    policy: PolicyOpt = None,
     detected_at: Annotated[str | None, typer.Option("--detected-at")] = None,
     store: StoreOpt = None,
     enforce_receipt_threshold: ThresholdOpt = False,
     out: OutOpt = None,
 ) -> None:
     """Check that two receipts fork the chain and write a signed fork-alarm VC (receipts stored as blobs)."""
-    loaded = load_policy(policy)
+    channel = load_channel(policy, corridor)
     fork = detect_fork(
-        load_object(receipt_a), load_object(receipt_b), checker_of(loaded, enforce=enforce_receipt_threshold)
+        load_object(receipt_a), load_object(receipt_b), checker_of(channel, enforce=enforce_receipt_threshold)
     )
     signer = load_signer(key)
     unsigned = fork_alarm_credential(fork, issuer=str(signer.did), detected_at=when(detected_at), store=store_of(store))
@@ -129,8 +133,9 @@ def fork_alarm(
 
 def fork_inspect(
     *,
-    policy: PolicyOpt,
     receipts: ReceiptsOpt,
+    corridor: CorridorOpt = None,
+    policy: PolicyOpt = None,
     fork_resolutions: ResolutionsOpt = None,
     from_checkpoint: Annotated[Path | None, typer.Option("--from-checkpoint")] = None,
     attestations: Annotated[
@@ -141,7 +146,8 @@ def fork_inspect(
     out: OutOpt = None,
 ) -> None:
     """Report receipts, fork points and their resolution, and the canonical head (always exits 0)."""
-    loaded, now = load_policy(policy), when(at)
+    channel, now = load_channel(policy, corridor, at=at), when(at)
+    loaded = channel.policy
     start, digest = None, None
     if from_checkpoint is not None:
         verified = checkpoint_of(from_checkpoint, loaded)
@@ -155,7 +161,7 @@ def fork_inspect(
     chain = build_canonical_chain(
         iter_receipts(receipts),
         loaded,
-        checker=checker_of(loaded, enforce=enforce_receipt_threshold),
+        checker=checker_of(channel, enforce=enforce_receipt_threshold),
         start=start,
         resolutions=resolutions_of(fork_resolutions, loaded, now),
         automatic=automatic,
@@ -166,18 +172,19 @@ def fork_inspect(
 
 def fork_resolve(
     *,
-    policy: PolicyOpt,
     sequence: Annotated[int, typer.Option("--sequence", min=0)],
     prev_root: Annotated[str, typer.Option("--prev-root")],
     chosen_next_root: Annotated[str, typer.Option("--chosen-next-root")],
     key: KeyOpt,
+    corridor: CorridorOpt = None,
+    policy: PolicyOpt = None,
     candidate: Annotated[list[str] | None, typer.Option("--candidate", help="Another candidate next_root.")] = None,
     reason: Annotated[str | None, typer.Option("--reason")] = None,
     resolved_at: Annotated[str | None, typer.Option("--resolved-at")] = None,
     out: OutOpt = None,
 ) -> None:
     """Write a signed fork-resolution VC (binding when the key is a zone_authority party's)."""
-    loaded, signer = load_policy(policy), load_signer(key)
+    loaded, signer = load_channel(policy, corridor).policy, load_signer(key)
     unsigned = fork_resolution_credential(
         corridor_id=loaded.corridor_id,
         sequence=sequence,
@@ -193,8 +200,9 @@ def fork_resolve(
 
 def finality(
     *,
-    policy: PolicyOpt,
     receipts: ReceiptsOpt,
+    corridor: CorridorOpt = None,
+    policy: PolicyOpt = None,
     checkpoint_file: Annotated[Path | None, typer.Option("--checkpoint")] = None,
     watcher_vcs: Annotated[list[Path] | None, typer.Option("--watcher-vcs", help="Watcher attestation VC.")] = None,
     anchors: Annotated[list[Path] | None, typer.Option("--anchors", help="Anchor VC naming the head.")] = None,
@@ -204,11 +212,12 @@ def finality(
     out: OutOpt = None,
 ) -> None:
     """Verify the chain and write its finality status over the six levels."""
-    loaded, now = load_policy(policy), when(at)
+    channel, now = load_channel(policy, corridor, at=at), when(at)
+    loaded = channel.policy
     chain = build_canonical_chain(
         iter_receipts(receipts),
         loaded,
-        checker=checker_of(loaded, enforce=True),
+        checker=checker_of(channel, enforce=True),
         resolutions=resolutions_of(fork_resolutions, loaded, now),
     )
     watchers = None
@@ -227,16 +236,17 @@ def finality(
 
 def lifecycle_vc(
     *,
-    policy: PolicyOpt,
     from_state: Annotated[str, typer.Option("--from")],
     to_state: Annotated[str, typer.Option("--to")],
     key: KeyOpt,
+    corridor: CorridorOpt = None,
+    policy: PolicyOpt = None,
     reason: Annotated[str | None, typer.Option("--reason")] = None,
     at: Annotated[str | None, typer.Option("--at", help="transitioned_at (default now).")] = None,
     out: OutOpt = None,
 ) -> None:
     """Write a signed lifecycle-transition VC asking to move the corridor FROM -> TO."""
-    loaded, signer, moment = load_policy(policy), load_signer(key), when(at)
+    loaded, signer, moment = load_channel(policy, corridor).policy, load_signer(key), when(at)
     subject: dict[str, Any] = {
         "type": "MSEZCorridorLifecycleTransition",
         "corridor_id": loaded.corridor_id,
@@ -255,8 +265,9 @@ def lifecycle_vc(
 def lifecycle(
     state_file: Annotated[Path, typer.Argument(help="The corridor's lifecycle record (JSON).")],
     *,
-    policy: PolicyOpt,
     transition: Annotated[Path, typer.Option("--transition", help="Signed lifecycle-transition VC.")],
+    corridor: CorridorOpt = None,
+    policy: PolicyOpt = None,
     evidence: Annotated[list[Path] | None, typer.Option("--evidence", help="An evidence VC (repeatable).")] = None,
     store: StoreOpt = None,
     finality_status_file: Annotated[Path | None, typer.Option("--finality-status")] = None,
@@ -264,7 +275,7 @@ def lifecycle(
     at: AtOpt = None,
 ) -> None:
     """Apply a lifecycle-transition VC with its evidence to the record in STATE_FILE (rewritten in place)."""
-    loaded = load_policy(policy)
+    loaded = load_channel(policy, corridor, at=at).policy
     if state_file.exists():
         record = CorridorLifecycle.from_json(load_object(state_file))
     elif init:

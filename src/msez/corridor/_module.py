@@ -206,6 +206,13 @@ class CorridorModule:
         value = self.manifest.document.get("verification_ruleset")
         return value if isinstance(value, str) else None
 
+    @property
+    def transition_types_lock_path(self) -> str | None:
+        """``state_channel.transition_type_registry_lock_path`` as written, or ``None`` when not set."""
+        channel = self.manifest.document.get("state_channel")
+        value = channel.get("transition_type_registry_lock_path") if isinstance(channel, dict) else None
+        return value if isinstance(value, str) and value else None
+
     def read(self, path: str) -> ModuleFile:
         """Any other module file (e.g. a parent registry), by module-relative path."""
         return ModuleFile.parse(path, self.source.read(path))
