@@ -16,8 +16,9 @@ stderr = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 def err(message: str) -> None:
-    """One diagnostic line on stderr (markup disabled, so paths and JSON print verbatim)."""
-    stderr.print(" ".join(message.split()), markup=False)
+    """One diagnostic line on stderr (markup and emoji codes disabled, so paths, JSON and ``did:key:`` print
+    verbatim)."""
+    stderr.print(" ".join(message.split()), markup=False, emoji=False)
 
 
 def write_bytes(data: bytes) -> None:

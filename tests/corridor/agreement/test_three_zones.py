@@ -1,14 +1,11 @@
-"""Acceptance 2, agreement half: three zones and a regulator, thresholds 2-of-3 ``zone_authority`` plus 1
-``regulator``; one zone commits ``suspend`` (blocked, blocker reported), then re-issues with ``agree`` (activated).
-The state-channel terms of the activated corridor are what helper B's policy is built from."""
+"""Three zones and a regulator, thresholds 2-of-3 ``zone_authority`` plus 1 ``regulator``: who must agree, and the
+state-channel terms of the activated corridor. The suspend -> blocked -> re-issued -> activated story runs end to end
+in tests/corridor/test_three_zone_scenario.py."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
-from msez.cli import run
 from msez.corridor import Threshold
 from tests.corridor.agreement.conftest import World, new_signer
 
@@ -33,38 +30,6 @@ def _write(w: World, root: Path) -> Path:
     for path, data in w.files.items():
         (root / path).write_bytes(data)
     return root
-
-
-def test_suspend_blocks_then_reissued_agree_activates(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    w = _three_zones()
-    for party in PARTIES:
-        w.agree(party, thresholds=THRESHOLDS, commitment="suspend" if party == "zone-c" else "agree")
-
-    blocked = w.verify()
-
-    blocker = f"{w.did('zone-c')}:suspend"
-    assert blocked.blockers == (blocker,)
-    assert blocked.activation is not None and blocked.activation.state == "blocked"
-    # both thresholds are met, yet the suspension blocks activation regardless
-    assert [(r.role, r.count, r.met) for r in blocked.activation.roles] == [
-        ("zone_authority", 2, True),
-        ("regulator", 1, True),
-    ]
-    assert not blocked.activated
-    assert run(["corridor", "status", str(_write(w, tmp_path))]) == 1
-    out = capsys.readouterr().out
-    assert "activation: blocked" in out and f"  blocker: {blocker}" in out
-    assert "  zone_authority: 2 of 2 required (of 3): met" in out
-
-    w.agree("zone-c", thresholds=THRESHOLDS)  # re-issued with agree, replacing the suspension
-    activated = w.verify()
-
-    assert activated.ok and activated.activated, activated.summary()
-    assert activated.blockers == ()
-    assert [(r.role, r.count) for r in activated.activation.roles] == [("zone_authority", 3), ("regulator", 1)]  # type: ignore[union-attr]
-    assert activated.agreement_set_sha256 != blocked.agreement_set_sha256
-    assert run(["corridor", "status", str(_write(w, tmp_path))]) == 0
-    assert "activation: activated" in capsys.readouterr().out
 
 
 def test_two_of_three_zones_and_the_regulator_suffice() -> None:
