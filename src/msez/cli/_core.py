@@ -72,12 +72,12 @@ _PACKAGES = (
     ("msez.state", "table-driven lifecycle engine: entity, licence, migration saga, watcher bond machines"),
     ("msez.tensor", "compliance lattice and 20-domain tensor with explained results, commitments, manifold routing"),
     ("msez.pack", "lawpacks (AKN, C14N, eId index), regpacks with sanctions screening, licensepacks"),
-    ("msez.corridor", "corridor agreements: definition and agreement VCs, trust and registry chains, activation"),
-    ("msez.store", "SQLite/PostgreSQL persistence, migrations, hash-chained audit log, Mass primitive records"),
-    ("msez.api", "the zone node REST API: RBAC tokens, rate limits, error envelope, metrics (`msez serve`)"),
     (
         "msez.corridor",
-        "corridor state channel: receipts, streaming verification, MMR checkpoints and proofs, signed notes, "
-        "watchers, forks, finality, v2 lifecycle",
+        "corridors: definition and agreement VCs, trust and registry chains, activation; the state channel they "
+        "govern (signed receipts, streaming verification, MMR checkpoints and proofs, signed notes, watchers, "
+        "forks, finality, v2 lifecycle)",
     ),
+    ("msez.store", "SQLite/PostgreSQL persistence, migrations, hash-chained audit log, Mass primitive records"),
+    ("msez.api", "the zone node REST API: RBAC tokens, rate limits, error envelope, metrics (`msez serve`)"),
 )

@@ -9,6 +9,8 @@ State channel: a corridor's genesis root, signed receipts chained by ``prev_root
 into a Merkle Mountain Range, streaming chain verification, checkpoints with inclusion and consistency proofs
 (also as C2SP signed notes), watcher attestations and quorum, fork detection, the automatic fork choice and
 authority resolutions, finality levels, the v2 lifecycle and settlement anchors checked against checkpoints.
+
+:func:`state_channel_policy` joins the two: the policy of a corridor whose agreement layer verified.
 """
 
 # agreement layer

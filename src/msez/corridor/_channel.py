@@ -1,11 +1,12 @@
 """The state-channel policy: everything receipt, checkpoint and watcher verification needs from the agreement.
 
-:class:`StateChannelPolicy` is built from a verified corridor module (the agreement layer fills it) or read from
-JSON (``msez corridor state ... --policy FILE``). It carries the genesis inputs (spec 40.6), the digest sets every
-receipt must bind (40.7), the receipt-signing thresholds by role (40.4 rule 9; the agreement layer substitutes
-the activation thresholds when the agreement names none), the role of each party DID, the DIDs allowed to sign
-receipts and checkpoints (trust anchors ``corridor_receipt`` merged with the authority registry), the registered
-watchers (``corridor_watcher_attestation``), the watcher quorum and the checkpointing settings.
+:class:`StateChannelPolicy` is built from a verified corridor module by :func:`state_channel_policy`
+(``msez corridor state ... --corridor PATH``) or read from JSON (``--policy FILE``). It carries the genesis inputs
+(spec 40.6), the digest sets every receipt must bind (40.7), the receipt-signing thresholds by role (40.4 rule 9;
+the agreement layer substitutes the activation thresholds when the agreement names none), the role of each party
+DID, the DIDs allowed to sign receipts and checkpoints (trust anchors ``corridor_receipt`` merged with the
+authority registry), the registered watchers (``corridor_watcher_attestation``), the watcher quorum and the
+checkpointing settings.
 
 DIDs are stored without their ``#fragment``.
 """

@@ -34,7 +34,8 @@ from msez.vc import KeyResolver, system_clock
 
 @dataclass(frozen=True)
 class ChannelTerms:
-    """What the state channel needs from a verified corridor (helper B's ``StateChannelPolicy`` is built from it).
+    """What the state channel needs from a verified corridor (:func:`state_channel_policy` builds the
+    :class:`StateChannelPolicy` from it).
 
     Attributes:
         corridor_id: from ``corridor.yaml``.
