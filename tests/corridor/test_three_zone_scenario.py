@@ -119,7 +119,7 @@ class Scenario:
             transition=transition_envelope("msez.example.transfer.v1", payload={"n": sequence, **payload}),
         )
         for party in signers:
-            built = sign_receipt(built, self.signer(party) if party in self.world.parties else self.watcher, created=T0)
+            built = sign_receipt(built, self.watcher if party == "watcher" else self.signer(party), created=T0)
         return built
 
 
