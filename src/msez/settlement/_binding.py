@@ -9,8 +9,9 @@
   plan digests) for one ``binding_purpose`` such as ``settlement.confirmation``, so the evidence cannot be replayed
   for another settlement.
 
-Both digests exclude the top-level ``proof`` (signing is the VC package's follow-up). Checkpoints are referenced by
-digest only; producing and verifying them belongs to ``msez.corridor``.
+Both digests exclude the top-level ``proof``, so either can be signed (``sign_artifact``) and co-signed without
+changing the digest it is stored and referenced under. Checkpoints are referenced by digest here; verifying an
+anchor against them is :func:`msez.settlement.check_anchor`.
 """
 
 from __future__ import annotations
@@ -23,6 +24,9 @@ from msez.core import ArtifactRef, ContentDigest, MsezError, ValidationError, pa
 from msez.crypto import ArtifactStore
 from msez.schema import validate
 from msez.settlement._wire import Wire
+
+ANCHOR_ARTIFACT_TYPE = "settlement-anchor"
+BINDING_ARTIFACT_TYPE = "proof-binding"
 
 
 def _ref_of_type(value: Any, expected: str) -> ArtifactRef:
@@ -138,3 +142,13 @@ def check_anchor_refs(anchor: SettlementAnchor, store: ArtifactStore) -> tuple[s
         except MsezError as e:
             failures.append(f"{ref.artifact_type}/{ref.digest_sha256.hex}: {e}")
     return tuple(failures)
+
+
+def store_anchor(store: ArtifactStore, anchor: SettlementAnchor) -> ArtifactRef:
+    """Put the anchor in the artifact store as type ``settlement-anchor`` (idempotent; digest = payload digest)."""
+    return store.put_json(ANCHOR_ARTIFACT_TYPE, anchor.to_json())
+
+
+def store_binding(store: ArtifactStore, binding: ProofBinding) -> ArtifactRef:
+    """Put the binding in the artifact store as type ``proof-binding`` (idempotent; digest = payload digest)."""
+    return store.put_json(BINDING_ARTIFACT_TYPE, binding.to_json())
