@@ -29,6 +29,7 @@ from msez.settlement._binding import (
     anchor_digest,
     binding_digest,
     check_anchor_refs,
+    check_binding,
     load_anchor,
     load_binding,
     store_anchor,
@@ -81,7 +82,7 @@ from msez.settlement._plan import (
     store_plan,
 )
 from msez.settlement._routing import CorridorEdge, CorridorGraph, Route
-from msez.settlement._signing import SignatureReport, check_signatures, sign_artifact
+from msez.settlement._signing import ArtifactReport, SignatureReport, check_signatures, sign_artifact
 from msez.settlement._status import LegStatus, LegStatusUpdate, message_kind, parse_camt054, parse_pacs002
 from msez.settlement._transfer import HopStatus, MultiHopTransfer, TransferOutcome, TransferPhase, TransferStep
 from msez.settlement._verify import PlanReport, check_plan, verify_plan
@@ -104,6 +105,7 @@ __all__ = [
     "AnchorStatus",
     "AnchorTarget",
     "AnchoredCheckpoint",
+    "ArtifactReport",
     "Clock",
     "CommitReceipt",
     "Commitment",
@@ -157,6 +159,7 @@ __all__ = [
     "build_plan",
     "check_anchor",
     "check_anchor_refs",
+    "check_binding",
     "check_plan",
     "check_signatures",
     "checkpoint_anchor_envelope",

@@ -159,8 +159,9 @@ class _Run:
         checker = ReceiptChecker(evidence.policy, resolver=self.resolver, enforce_thresholds=True)
 
         def verify() -> None:
-            if named.receipt_root is None or receipt.get("next_root") != named.receipt_root.hex:
-                raise ValidationError(f"its next_root is not the anchor's receipt_root {named.receipt_root}")
+            root = named.receipt_root.hex if named.receipt_root is not None else None
+            if root is None or receipt.get("next_root") != root:
+                raise ValidationError(f"its next_root is not the anchor's receipt_root {root}")
             if named.receipt_sequence is not None and receipt.get("sequence") != named.receipt_sequence:
                 raise ValidationError(f"its sequence is not the anchor's receipt_sequence {named.receipt_sequence}")
             if evidence.inclusion_proof is not None:

@@ -16,6 +16,7 @@ anchor against them is :func:`msez.settlement.check_anchor`.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from typing import Any, Literal
 
 from pydantic import Field, StrictInt, field_validator
@@ -23,7 +24,9 @@ from pydantic import Field, StrictInt, field_validator
 from msez.core import ArtifactRef, ContentDigest, MsezError, ValidationError, payload_digest
 from msez.crypto import ArtifactStore
 from msez.schema import validate
+from msez.settlement._signing import ArtifactReport, check_signatures
 from msez.settlement._wire import Wire
+from msez.vc import KeyResolver
 
 ANCHOR_ARTIFACT_TYPE = "settlement-anchor"
 BINDING_ARTIFACT_TYPE = "proof-binding"
@@ -152,3 +155,32 @@ def store_anchor(store: ArtifactStore, anchor: SettlementAnchor) -> ArtifactRef:
 def store_binding(store: ArtifactStore, binding: ProofBinding) -> ArtifactRef:
     """Put the binding in the artifact store as type ``proof-binding`` (idempotent; digest = payload digest)."""
     return store.put_json(BINDING_ARTIFACT_TYPE, binding.to_json())
+
+
+def check_binding(
+    binding: ProofBinding | Mapping[str, Any],
+    *,
+    purpose: str | None = None,
+    store: ArtifactStore | None = None,
+    required_signers: Iterable[str] = (),
+    resolver: KeyResolver | None = None,
+) -> ArtifactReport:
+    """Check a proof binding on its own: the purpose it is bound for, that its evidence resolves in ``store``, and
+    its proofs. Whether its commitments are verified is for the verifier of what it binds to
+    (:func:`msez.settlement.check_anchor`).
+
+    Raises:
+        SchemaValidationError, ValidationError: not a proof binding.
+    """
+    document = binding.to_json() if isinstance(binding, ProofBinding) else dict(binding)
+    model = binding if isinstance(binding, ProofBinding) else load_binding(document)
+    failures = []
+    if purpose is not None and model.binding_purpose != purpose:
+        failures.append(f"the binding is for {model.binding_purpose!r}, not {purpose!r}")
+    if store is not None:
+        try:
+            store.resolve_ref(model.proof_ref)
+        except MsezError as e:
+            failures.append(f"evidence {model.proof_ref.artifact_type}/{model.proof_ref.digest_sha256.hex}: {e}")
+    signatures = check_signatures(document, required=required_signers, resolver=resolver)
+    return ArtifactReport(payload_digest(document), tuple(failures), signatures)

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from msez.core import Timestamp
+from msez.core import ContentDigest, Timestamp
 from msez.settlement._wire import Wire
 from msez.vc import KeyResolver, ProofResult, Signer, VerificationReport, add_proof, proofs_of, verify_proofs
 
@@ -70,3 +70,20 @@ def check_signatures(
     signers = frozenset(base_did(m) for m in report.valid_methods)
     wanted = dict.fromkeys(base_did(did) for did in required)
     return SignatureReport(report.proofs, signers, tuple(did for did in wanted if did not in signers))
+
+
+@dataclass(frozen=True)
+class ArtifactReport:
+    """An artifact's digest, every content check that failed, and its signatures."""
+
+    digest: ContentDigest
+    failures: tuple[str, ...]
+    signatures: SignatureReport
+
+    @property
+    def ok(self) -> bool:
+        return not self.failures and self.signatures.ok
+
+    def all_failures(self) -> tuple[str, ...]:
+        """Content failures, then proof failures and missing signers."""
+        return (*self.failures, *self.signatures.failures())

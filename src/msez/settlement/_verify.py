@@ -24,27 +24,15 @@ from typing import Any
 from msez.core import ContentDigest, IntegrityError, payload_digest
 from msez.settlement._legs import reduction_bps
 from msez.settlement._plan import PlanObligation, SettlementPlan
-from msez.settlement._signing import SignatureReport, check_signatures
+from msez.settlement._signing import ArtifactReport, check_signatures
 from msez.vc import KeyResolver
 
 PartyKey = tuple[str, str]
 
 
 @dataclass(frozen=True)
-class PlanReport:
+class PlanReport(ArtifactReport):
     """The plan's digest, every content check that failed (steps 1-6) and its signatures (step 7)."""
-
-    digest: ContentDigest
-    failures: tuple[str, ...]
-    signatures: SignatureReport
-
-    @property
-    def ok(self) -> bool:
-        return not self.failures and self.signatures.ok
-
-    def all_failures(self) -> tuple[str, ...]:
-        """Content failures, then proof failures and missing signers."""
-        return (*self.failures, *self.signatures.failures())
 
 
 def check_plan(
