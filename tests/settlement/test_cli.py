@@ -38,7 +38,7 @@ def test_plan_verify_pacs008_parse(tmp_path: Path, obligations: Path, capsys: py
     digest = capsys.readouterr().out.split()[0]
     assert (store / "settlement-plan" / f"{ContentDigest(digest).hex}.json").exists()
     assert run(["settle", "verify", str(plan)]) == 0
-    assert capsys.readouterr().out == f"PLAN OK {digest}\n"
+    assert capsys.readouterr().out == f"UNSIGNED (no proof)\nPLAN OK {digest}\n"
     parties = write(
         tmp_path / "parties.json",
         [{"party_id": "B", "name": "Smith & Sons <Ltd>", "agent_bic": "NBOKKWKW", "iban": "DE89370400440532013000"}],

@@ -11,9 +11,18 @@ from msez.api._auth import Authenticator, AuthError, Caller, Role
 from msez.api._bootstrap import ensure_admin_token, ensure_zone_key, read_zone_key
 from msez.api._logging import JsonFormatter, log_config
 from msez.api._node import AnyEntity, Context, EntityDirectory, Node, Tx, WriteHook, WriteOp, Written
-from msez.api._settings import MAX_BODY_BYTES, RateLimit, Settings, default_database_url
+from msez.api._settings import (
+    DEFAULT_DATA_DIR,
+    DEFAULT_ZONE,
+    MAX_BODY_BYTES,
+    RateLimit,
+    Settings,
+    default_database_url,
+)
 
 __all__ = [
+    "DEFAULT_DATA_DIR",
+    "DEFAULT_ZONE",
     "MAX_BODY_BYTES",
     "ROUTERS",
     "AnyEntity",

@@ -67,7 +67,7 @@ _PACKAGES = (
         "msez.zone",
         "modules, profiles, zones: validation, resolution, rendering, overlays, build, stack.lock, conformance",
     ),
-    ("msez.settlement", "netting and settlement plans, anchors, corridor routing, two-phase transfers, ISO 20022"),
+    ("msez.settlement", "netting, signed plans, anchors (cross-corridor), routing, two-phase transfers, ISO 20022"),
     ("msez.vc", "verifiable credentials: proof suites, multi-party signing, did resolution, status lists"),
     ("msez.state", "table-driven lifecycle engine: entity, licence, migration saga, watcher bond machines"),
     ("msez.tensor", "compliance lattice and 20-domain tensor with explained results, commitments, manifold routing"),

@@ -70,6 +70,11 @@ def load_object(path: Path) -> dict[str, Any]:
     return value
 
 
+def load_policy(path: Path) -> StateChannelPolicy:
+    """A state-channel policy JSON file."""
+    return StateChannelPolicy.from_json(load_object(path))
+
+
 @dataclass(frozen=True)
 class Channel:
     """What the commands check against: the state-channel policy and the pinned transition-type registry lock."""
@@ -94,7 +99,7 @@ def load_channel(
     if corridor is None:
         if policy is None:
             raise typer.BadParameter("give --corridor PATH (a corridor module) or --policy FILE")
-        return Channel(StateChannelPolicy.from_json(load_object(policy)), lock)
+        return Channel(load_policy(policy), lock)
     module = CorridorModule.load(corridor)
     report = verify_corridor(module, now=Timestamp.parse(at) if at else None)
     lock = lock or _corridor_lock(module, corridor)

@@ -16,8 +16,15 @@ import typer
 import uvicorn
 from sqlalchemy.engine import make_url
 
-from msez.api import default_database_url, ensure_admin_token, ensure_zone_key, log_config, read_zone_key
-from msez.api._settings import DEFAULT_DATA_DIR, DEFAULT_ZONE
+from msez.api import (
+    DEFAULT_DATA_DIR,
+    DEFAULT_ZONE,
+    default_database_url,
+    ensure_admin_token,
+    ensure_zone_key,
+    log_config,
+    read_zone_key,
+)
 from msez.cli._output import stdout
 from msez.store import upgrade_to_head
 from msez.zone import read_zone

@@ -1,17 +1,32 @@
-"""``msez settle``: netting plans, plan verification, pacs.008 generation, ISO 20022 parsing, corridor routing."""
+"""``msez settle``: netting plans (signed), plan verification, pacs.008 generation, ISO 20022 parsing, corridor routing;
+settlement anchors and proof bindings live in ``_settle_anchor``."""
 
 from __future__ import annotations
 
-import json
 import uuid
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
-from msez.cli._output import stdout, write_bytes
-from msez.core import Timestamp, ValidationError, load_document, write_atomic
-from msez.crypto import FileArtifactStore
+from msez.cli import _settle_anchor
+from msez.cli._output import write_bytes
+from msez.cli._settle_io import (
+    CreatedOpt,
+    KeyOpt,
+    SignerOpt,
+    SignOpt,
+    StoreOpt,
+    SuiteOpt,
+    json_bytes,
+    load_object,
+    print_signatures,
+    say,
+    signer_of,
+    store_of,
+    timestamp,
+)
+from msez.core import ValidationError, load_document, write_atomic
 from msez.settlement import (
     CorridorGraph,
     LegStatusUpdate,
@@ -33,20 +48,19 @@ from msez.settlement import (
     read_limits,
     read_obligations,
     read_parties,
+    sign_artifact,
     store_plan,
 )
 
-app = typer.Typer(help="Netting, settlement plans, ISO 20022 messages and corridor routing.", no_args_is_help=True)
+app = typer.Typer(
+    help="Netting, signed settlement plans, anchors and proof bindings, ISO 20022 messages and corridor routing.",
+    no_args_is_help=True,
+)
+app.command("anchor-init")(_settle_anchor.anchor_init)
+app.command("anchor-verify")(_settle_anchor.anchor_verify)
+app.add_typer(_settle_anchor.binding_app, name="proof-binding")
 
 PlanArg = Annotated[Path, typer.Argument(help="A settlement plan (JSON).", show_default=False)]
-
-
-def _json_bytes(value: Any) -> bytes:
-    return (json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
-
-
-def _timestamp(text: str | None) -> Timestamp:
-    return Timestamp.parse(text) if text else Timestamp.now()
 
 
 @app.command("plan")
@@ -56,12 +70,16 @@ def plan(
     mode: Annotated[NettingMode, typer.Option(help="greedy (as the reference) or min-legs.")] = NettingMode.GREEDY,
     limits: Annotated[Path | None, typer.Option(help="Per-party liquidity limits (JSON/YAML).")] = None,
     out: Annotated[Path | None, typer.Option(help="Default: settlement-plan.<digest>.json.")] = None,
-    store: Annotated[Path | None, typer.Option(help="Also store the plan in this artifact store root.")] = None,
-    created_at: Annotated[str | None, typer.Option(help="RFC 3339; default now.")] = None,
+    store: StoreOpt = None,
+    created_at: CreatedOpt = None,
     plan_id: Annotated[str | None, typer.Option(help="Default: urn:msez:settlement-plan:<uuid>.")] = None,
-    issuer: Annotated[str | None, typer.Option(help="Issuer DID recorded in the plan.")] = None,
+    issuer: Annotated[str | None, typer.Option(help="Issuer DID recorded in the plan (default: the --key's).")] = None,
+    sign: SignOpt = False,
+    key: KeyOpt = None,
+    suite: SuiteOpt = "msez",
 ) -> None:
-    """Net obligations into a settlement plan (signing the plan is a follow-up)."""
+    """Net obligations into a settlement plan; --sign --key appends a proof (the digest does not change)."""
+    signer = signer_of(sign, key)
     request = load_document(input_file)
     corridor_id = request.get("corridor_id") if isinstance(request, dict) else None
     result = net(
@@ -72,22 +90,26 @@ def plan(
     document = build_plan(
         result,
         plan_id=plan_id or f"urn:msez:settlement-plan:{uuid.uuid4()}",
-        created_at=_timestamp(created_at),
-        issuer=issuer,
+        created_at=timestamp(created_at),
+        issuer=issuer or (str(signer.did) if signer else None),
         corridor_id=corridor_id if isinstance(corridor_id, str) else None,
     )
+    if signer is not None:
+        document = sign_artifact(document, signer, suite=suite)
     digest = plan_digest(document)
     target = out or Path(f"settlement-plan.{digest.hex}.json")
-    write_atomic(target, _json_bytes(document.to_json()))
-    stdout.print(f"{digest.hex}  {target}", markup=False)
-    stdout.print(
+    write_atomic(target, json_bytes(document.to_json()))
+    say(f"{digest.hex}  {target}")
+    say(
         f"{len(result.legs)} legs from {len(result.obligations)} obligations ({len(result.deferred)} deferred); "
-        f"gross {result.gross_total}, net {result.net_total}, reduction {result.reduction_bps} bps",
-        markup=False,
+        f"gross {result.gross_total}, net {result.net_total}, reduction {result.reduction_bps} bps"
     )
-    if store is not None:
-        ref = store_plan(FileArtifactStore([store]), document)
-        stdout.print(f"stored {ref.artifact_type}/{ref.digest_sha256.hex}", markup=False)
+    if signer is not None:
+        say(f"signed by {signer.verification_method} ({suite})")
+    target_store = store_of(store)
+    if target_store is not None:
+        ref = store_plan(target_store, document)
+        say(f"stored {ref.artifact_type}/{ref.digest_sha256.hex}")
 
 
 def _load_plan(path: Path) -> SettlementPlan:
@@ -95,14 +117,18 @@ def _load_plan(path: Path) -> SettlementPlan:
 
 
 @app.command("verify")
-def verify(plan: PlanArg) -> None:
-    """Check a plan: schema, balance per currency, positions, totals, limits. Prints its digest."""
-    report = check_plan(_load_plan(plan))
+def verify(plan: PlanArg, *, signer: SignerOpt = None) -> None:
+    """Check a plan (schema, balance per currency, positions, totals, limits) and every proof on it; exit 1 on any
+    failure. Prints its digest."""
+    document = load_object(plan)
+    SettlementPlan.from_json(document, source=str(plan))
+    report = check_plan(document, required_signers=signer or ())
+    print_signatures(report.signatures)
     for failure in report.failures:
-        stdout.print(f"FAIL {failure}", markup=False)
-    if report.failures:
+        say(f"FAIL {failure}")
+    if not report.ok:
         raise typer.Exit(1)
-    stdout.print(f"PLAN OK {report.digest.hex}", markup=False)
+    say(f"PLAN OK {report.digest.hex}")
 
 
 def _accounts(
@@ -133,14 +159,14 @@ def pacs008(
     """Write one pacs.008.001.10 message paying every leg of a verified plan."""
     document = _load_plan(plan)
     report = check_plan(document)
-    if report.failures:
-        raise ValidationError(f"{plan}: plan does not verify: {report.failures[0]}")
+    if not report.ok:
+        raise ValidationError(f"{plan}: plan does not verify: {report.all_failures()[0]}")
     listed = read_parties(load_document(parties)) if parties else {}
     accounts = _accounts(document, listed, debtor_agent, creditor_agent or debtor_agent)
     legs = [SettlementLeg(x.leg_id, x.from_party, x.to_party, x.currency, x.amount) for x in document.legs]
-    message = build_pacs008(legs, accounts, instructing_agent=debtor_agent, created_at=_timestamp(created_at))
+    message = build_pacs008(legs, accounts, instructing_agent=debtor_agent, created_at=timestamp(created_at))
     write_atomic(out, pacs008_xml(message))
-    stdout.print(f"{message.message_id}  {len(legs)} transactions  {out}", markup=False)
+    say(f"{message.message_id}  {len(legs)} transactions  {out}")
 
 
 def _update_json(update: LegStatusUpdate) -> dict[str, Any]:
@@ -167,7 +193,7 @@ def parse(file: Annotated[Path, typer.Argument(help="A pacs.008, pacs.002 or cam
     else:
         updates = parse_pacs002(data) if kind == "pacs.002" else parse_camt054(data)
         value["updates"] = [_update_json(u) for u in updates]
-    write_bytes(_json_bytes(value))
+    write_bytes(json_bytes(value))
 
 
 @app.command("route")
@@ -179,10 +205,8 @@ def route(
     """The cheapest corridor route by fee, with its settlement time."""
     found = CorridorGraph(read_edges(load_document(edges))).route(source, target)
     if found is None:
-        stdout.print(f"no route from {source} to {target}", markup=False)
+        say(f"no route from {source} to {target}")
         raise typer.Exit(1)
     for hop in found.hops:
-        stdout.print(f"{hop.source} -> {hop.target}  {hop.corridor_id}  {hop.fee_bps} bps", markup=False)
-    stdout.print(
-        f"{found.hop_count} hops, {found.total_fee_bps} bps, {found.total_settlement_time_secs} s", markup=False
-    )
+        say(f"{hop.source} -> {hop.target}  {hop.corridor_id}  {hop.fee_bps} bps")
+    say(f"{found.hop_count} hops, {found.total_fee_bps} bps, {found.total_settlement_time_secs} s")

@@ -4,8 +4,8 @@ Reference-impl A §5.5 (``anchor.rs``). :class:`AnchorTarget` is the interface e
 :class:`InMemoryAnchorTarget` is the reference's ``MockAnchorTarget`` behaviour under an honest name: a block
 counter from 1, transaction id ``mock-tx-`` + the first 16 hex of the checkpoint digest, every anchor
 ``finalized``. Unlike the reference, asking for an unknown transaction is a :class:`NotFoundError` rather than
-"finalized". A real cross-corridor target (a checkpoint digest recorded as a receipt in another corridor's log)
-needs ``msez.corridor`` and is a follow-up.
+"finalized". The real target, :class:`~msez.settlement.CorridorAnchorTarget`, records a checkpoint digest as a
+receipt in another corridor's log.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from msez.core import ContentDigest, MsezError, NotFoundError, ValidationError
+from msez.corridor import VerifiedCheckpoint
 
 
 class AnchorStatus(StrEnum):
@@ -42,15 +43,24 @@ class AnchorError(MsezError):
 
 @dataclass(frozen=True, slots=True)
 class AnchorCommitment:
-    """What is anchored: a checkpoint digest at a height, optionally for a named chain."""
+    """What is anchored: a checkpoint digest at a height, optionally for a named target chain.
+
+    ``corridor_id`` names the corridor whose checkpoint this is; a cross-corridor target requires it.
+    """
 
     checkpoint_digest: ContentDigest
     checkpoint_height: int
     chain_id: str | None = None
+    corridor_id: str | None = None
 
     def __post_init__(self) -> None:
         if type(self.checkpoint_height) is not int or self.checkpoint_height < 0:
             raise ValidationError(f"checkpoint_height must be an integer >= 0, got {self.checkpoint_height!r}")
+
+    @classmethod
+    def of_checkpoint(cls, checkpoint: VerifiedCheckpoint, *, chain_id: str | None = None) -> AnchorCommitment:
+        """The commitment to a verified corridor checkpoint: its payload digest, receipt count and corridor."""
+        return cls(checkpoint.digest, checkpoint.size, chain_id=chain_id, corridor_id=checkpoint.head.corridor_id)
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,12 +9,14 @@
   plan digests) for one ``binding_purpose`` such as ``settlement.confirmation``, so the evidence cannot be replayed
   for another settlement.
 
-Both digests exclude the top-level ``proof`` (signing is the VC package's follow-up). Checkpoints are referenced by
-digest only; producing and verifying them belongs to ``msez.corridor``.
+Both digests exclude the top-level ``proof``, so either can be signed (``sign_artifact``) and co-signed without
+changing the digest it is stored and referenced under. Checkpoints are referenced by digest here; verifying an
+anchor against them is :func:`msez.settlement.check_anchor`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from typing import Any, Literal
 
 from pydantic import Field, StrictInt, field_validator
@@ -22,7 +24,12 @@ from pydantic import Field, StrictInt, field_validator
 from msez.core import ArtifactRef, ContentDigest, MsezError, ValidationError, payload_digest
 from msez.crypto import ArtifactStore
 from msez.schema import validate
+from msez.settlement._signing import ArtifactReport, check_signatures
 from msez.settlement._wire import Wire
+from msez.vc import KeyResolver
+
+ANCHOR_ARTIFACT_TYPE = "settlement-anchor"
+BINDING_ARTIFACT_TYPE = "proof-binding"
 
 
 def _ref_of_type(value: Any, expected: str) -> ArtifactRef:
@@ -138,3 +145,42 @@ def check_anchor_refs(anchor: SettlementAnchor, store: ArtifactStore) -> tuple[s
         except MsezError as e:
             failures.append(f"{ref.artifact_type}/{ref.digest_sha256.hex}: {e}")
     return tuple(failures)
+
+
+def store_anchor(store: ArtifactStore, anchor: SettlementAnchor) -> ArtifactRef:
+    """Put the anchor in the artifact store as type ``settlement-anchor`` (idempotent; digest = payload digest)."""
+    return store.put_json(ANCHOR_ARTIFACT_TYPE, anchor.to_json())
+
+
+def store_binding(store: ArtifactStore, binding: ProofBinding) -> ArtifactRef:
+    """Put the binding in the artifact store as type ``proof-binding`` (idempotent; digest = payload digest)."""
+    return store.put_json(BINDING_ARTIFACT_TYPE, binding.to_json())
+
+
+def check_binding(
+    binding: ProofBinding | Mapping[str, Any],
+    *,
+    purpose: str | None = None,
+    store: ArtifactStore | None = None,
+    required_signers: Iterable[str] = (),
+    resolver: KeyResolver | None = None,
+) -> ArtifactReport:
+    """Check a proof binding on its own: the purpose it is bound for, that its evidence resolves in ``store``, and
+    its proofs. Whether its commitments are verified is for the verifier of what it binds to
+    (:func:`msez.settlement.check_anchor`).
+
+    Raises:
+        SchemaValidationError, ValidationError: not a proof binding.
+    """
+    document = binding.to_json() if isinstance(binding, ProofBinding) else dict(binding)
+    model = binding if isinstance(binding, ProofBinding) else load_binding(document)
+    failures = []
+    if purpose is not None and model.binding_purpose != purpose:
+        failures.append(f"the binding is for {model.binding_purpose!r}, not {purpose!r}")
+    if store is not None:
+        try:
+            store.resolve_ref(model.proof_ref)
+        except MsezError as e:
+            failures.append(f"evidence {model.proof_ref.artifact_type}/{model.proof_ref.digest_sha256.hex}: {e}")
+    signatures = check_signatures(document, required=required_signers, resolver=resolver)
+    return ArtifactReport(payload_digest(document), tuple(failures), signatures)

@@ -23,7 +23,7 @@ from msez.core import NotFoundError, Timestamp, ValidationError
 from msez.settlement._currency import MAX_ISO_DIGITS, format_minor_units, to_minor_units
 from msez.settlement._iso_ids import PartyAccount, validate_bic, validate_text
 from msez.settlement._legs import SettlementLeg
-from msez.settlement._xml import Reader, namespace_of, parse_xml
+from msez.settlement._xml import Reader, Subtree, namespace_of, parse_xml
 
 PACS008_NS: Final = "urn:iso:std:iso:20022:tech:xsd:pacs.008.001.10"
 PARTY_SCHEME: Final = "MSEZ"
@@ -205,47 +205,48 @@ def parse_pacs008(data: bytes) -> Pacs008Message:
     return message
 
 
-def _parse_transaction(tx: etree._Element) -> CreditTransfer:
-    end_to_end = _R.required(tx, "PmtId/EndToEndId")
-    amount = _R.find(tx, "IntrBkSttlmAmt")
-    if amount is None or not amount.text:
+def _parse_transaction(element: etree._Element) -> CreditTransfer:
+    tx = _R.subtree(element)
+    end_to_end = tx.required("PmtId/EndToEndId")
+    amounts = tx.findall("IntrBkSttlmAmt")
+    if not amounts or not amounts[0].text:
         raise ValidationError(f"transaction {end_to_end}: missing IntrBkSttlmAmt")
-    currency = amount.get("Ccy", "")
+    currency = amounts[0].get("Ccy", "")
     debtor = _parse_party(tx, "Dbtr", "DbtrAcct", "DbtrAgt")
     creditor = _parse_party(tx, "Cdtr", "CdtrAcct", "CdtrAgt")
     leg = SettlementLeg(
-        leg_id=_R.text(tx, "PmtId/InstrId") or end_to_end,
+        leg_id=tx.text("PmtId/InstrId") or end_to_end,
         from_party=debtor.party_id,
         to_party=creditor.party_id,
         currency=currency,
-        amount=to_minor_units(amount.text.strip(), currency),
+        amount=to_minor_units(amounts[0].text.strip(), currency),
     )
     return CreditTransfer(
         leg=leg,
         debtor=debtor,
         creditor=creditor,
         end_to_end_id=end_to_end,
-        uetr=_R.required(tx, "PmtId/UETR"),
-        remittance=_R.text(tx, "RmtInf/Ustrd") or "",
+        uetr=tx.required("PmtId/UETR"),
+        remittance=tx.text("RmtInf/Ustrd") or "",
     )
 
 
-def _parse_party(tx: etree._Element, tag: str, account_tag: str, agent_tag: str) -> PartyAccount:
-    name = _R.required(tx, f"{tag}/Nm")
-    iban = _R.text(tx, f"{account_tag}/Id/IBAN")
-    account = _R.text(tx, f"{account_tag}/Id/Othr/Id")
+def _parse_party(tx: Subtree, tag: str, account_tag: str, agent_tag: str) -> PartyAccount:
+    name = tx.required(f"{tag}/Nm")
+    iban = tx.text(f"{account_tag}/Id/IBAN")
+    account = tx.text(f"{account_tag}/Id/Othr/Id")
     return PartyAccount(
         party_id=_party_id(tx, tag) or iban or account or name,
         name=name,
-        agent_bic=_R.required(tx, f"{agent_tag}/FinInstnId/BICFI"),
+        agent_bic=tx.required(f"{agent_tag}/FinInstnId/BICFI"),
         iban=iban,
         account=account,
-        lei=_R.text(tx, f"{tag}/Id/OrgId/LEI"),
+        lei=tx.text(f"{tag}/Id/OrgId/LEI"),
     )
 
 
-def _party_id(tx: etree._Element, tag: str) -> str | None:
-    for other in _R.findall(tx, f"{tag}/Id/OrgId/Othr"):
+def _party_id(tx: Subtree, tag: str) -> str | None:
+    for other in tx.findall(f"{tag}/Id/OrgId/Othr"):
         if _R.text(other, "SchmeNm/Prtry") == PARTY_SCHEME:
             return _R.text(other, "Id")
     return None

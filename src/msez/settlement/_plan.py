@@ -1,10 +1,9 @@
 """The settlement plan artifact (artifact type ``settlement-plan``): wire model, digest and storage.
 
 A plan is canonical JSON without floats: every amount is integer minor units, the reduction is integer basis
-points. Its digest is the payload digest (canonical bytes without the top-level ``proof``), so a Data Integrity
-proof can be appended later without changing what it names. Signing is a follow-up that waits for the VC
-package's proof suites (``docs/decisions.md``, "Settlement plan artifact"). Unknown fields are kept, so a plan
-read and written back digests the same.
+points. Its digest is the payload digest (canonical bytes without the top-level ``proof``), so proofs appended by
+``sign_artifact`` never change what it names or where the artifact store keeps it. Unknown fields are kept, so a
+plan read and written back digests the same.
 """
 
 from __future__ import annotations

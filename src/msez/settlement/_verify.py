@@ -8,7 +8,8 @@ what the plan's own inputs imply:
 3. the legs balance: for each currency, what each party receives minus what it pays equals its net;
 4. per-currency and overall totals: gross = sum of obligations, net = sum of legs, ``reduction_bps``;
 5. no leg exceeds its payer's ``max_leg_amount`` and no party pays more than its ``max_net_debit``;
-6. no obligation appears twice, or both settled and deferred.
+6. no obligation appears twice, or both settled and deferred;
+7. every proof on the plan verifies over its payload, and each required signer has a valid proof.
 
 :func:`check_plan` reports every failure; :func:`verify_plan` raises on the first report that has any.
 """
@@ -16,51 +17,71 @@ what the plan's own inputs imply:
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
-from msez.core import ContentDigest, IntegrityError
+from msez.core import ContentDigest, IntegrityError, payload_digest
 from msez.settlement._legs import reduction_bps
-from msez.settlement._plan import PlanObligation, SettlementPlan, plan_digest
+from msez.settlement._plan import PlanObligation, SettlementPlan
+from msez.settlement._signing import ArtifactReport, check_signatures
+from msez.vc import KeyResolver
 
 PartyKey = tuple[str, str]
 
 
 @dataclass(frozen=True)
-class PlanReport:
-    """The plan's digest and every check that failed (empty when the plan is sound)."""
-
-    digest: ContentDigest
-    failures: tuple[str, ...]
-
-    @property
-    def ok(self) -> bool:
-        return not self.failures
+class PlanReport(ArtifactReport):
+    """The plan's digest, every content check that failed (steps 1-6) and its signatures (step 7)."""
 
 
-def check_plan(plan: SettlementPlan) -> PlanReport:
-    """Run every check on ``plan`` and report all failures."""
+def check_plan(
+    plan: SettlementPlan | Mapping[str, Any],
+    *,
+    required_signers: Iterable[str] = (),
+    resolver: KeyResolver | None = None,
+) -> PlanReport:
+    """Run every check on ``plan`` and report all failures.
+
+    Args:
+        plan: a plan, or the JSON document as read (its proofs are then checked over exactly those bytes).
+        required_signers: DIDs that must each have a valid proof on the plan.
+
+    Raises:
+        SchemaValidationError, ValidationError: ``plan`` is a document that is not a settlement plan.
+    """
+    document = plan.to_json() if isinstance(plan, SettlementPlan) else plan
+    model = plan if isinstance(plan, SettlementPlan) else SettlementPlan.from_json(plan)
     failures = [
-        *_check_legs(plan),
-        *_check_positions(plan),
-        *_check_balance(plan),
-        *_check_totals(plan),
-        *_check_limits(plan),
-        *_check_obligations(plan),
+        *_check_legs(model),
+        *_check_positions(model),
+        *_check_balance(model),
+        *_check_totals(model),
+        *_check_limits(model),
+        *_check_obligations(model),
     ]
-    return PlanReport(digest=plan_digest(plan), failures=tuple(failures))
+    signatures = check_signatures(document, required=required_signers, resolver=resolver)
+    return PlanReport(digest=payload_digest(document), failures=tuple(failures), signatures=signatures)
 
 
-def verify_plan(plan: SettlementPlan) -> ContentDigest:
-    """The plan's digest, if every check passes.
+def verify_plan(
+    plan: SettlementPlan | Mapping[str, Any],
+    *,
+    required_signers: Iterable[str] = (),
+    resolver: KeyResolver | None = None,
+) -> ContentDigest:
+    """The plan's digest, if every check passes (see :func:`check_plan`).
 
     Raises:
         IntegrityError: naming the failed checks (the first three, and how many there are).
     """
-    report = check_plan(plan)
-    if report.failures:
-        shown = "; ".join(report.failures[:3])
-        more = f" (and {len(report.failures) - 3} more)" if len(report.failures) > 3 else ""
-        raise IntegrityError(f"settlement plan {plan.plan_id} does not verify: {shown}{more}")
+    report = check_plan(plan, required_signers=required_signers, resolver=resolver)
+    failures = report.all_failures()
+    if failures:
+        shown = "; ".join(failures[:3])
+        more = f" (and {len(failures) - 3} more)" if len(failures) > 3 else ""
+        plan_id = plan.plan_id if isinstance(plan, SettlementPlan) else plan.get("plan_id")
+        raise IntegrityError(f"settlement plan {plan_id} does not verify: {shown}{more}")
     return report.digest
 
 
