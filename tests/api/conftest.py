@@ -1,10 +1,15 @@
-"""API fixtures: a node app on each backend (SQLite and PostgreSQL, from tests/store/conftest.py) with one
-token per role, and a small client that picks the token by role name."""
+"""API fixtures: a node app on each backend (SQLite and PostgreSQL, from tests/store/conftest.py) serving the
+Pakistan zone (its pinned packs are built once per test session into a temporary artifact store), with one
+token per role, the operators' two entities registered, and a small client that picks the token by role name."""
 
 from __future__ import annotations
 
+import atexit
+import shutil
+import tempfile
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,11 +19,15 @@ from fastapi.testclient import TestClient
 
 from msez.api import RateLimit, Settings, create_app
 from msez.crypto import SigningKey
-from msez.store import Database
+from msez.store import Database, entities
+from tests.conftest import REPO
 from tests.store.conftest import db, db_url, postgres_url, sqlite_url, zone  # noqa: F401  (shared fixtures)
 
 ZONE_KEY = SigningKey.from_seed(bytes(range(32)))
 ADMIN_SECRET = "admin-secret-0123456789"
+ZONE_MANIFEST = REPO / "jurisdictions" / "pk-rsez" / "zone.yaml"
+DATA_DIR = Path(tempfile.mkdtemp(prefix="msez-api-tests-"))
+atexit.register(shutil.rmtree, DATA_DIR, ignore_errors=True)
 
 
 @dataclass
@@ -62,12 +71,22 @@ def node_settings(database: Database, zone_id: str, entity: str, other: str, **o
             f"entity_operator:{other}:stranger-secret",
         ),
         "access_log": False,
+        "zone_path": ZONE_MANIFEST,
+        "data_dir": DATA_DIR,
     }
     return Settings(**{**values, **overrides})
 
 
+def register(database: Database, zone_id: str, names: dict[str, str]) -> None:
+    """Put entities (id -> legal name) straight into the registry, as if registered earlier (no orchestration)."""
+    with database.write() as session:
+        for entity_id, name in names.items():
+            entities.create_entity(session, zone_id, entity_id, entities.EntitySpec("company", name, "pk-rsez"))
+
+
 def make_api(database: Database, zone_id: str, **overrides: Any) -> Iterator[Api]:
     entity, other = str(uuid.uuid4()), str(uuid.uuid4())
+    register(database, zone_id, {entity: "Operator Test Holdings Ltd", other: "Stranger Test Traders Ltd"})
     app = create_app(node_settings(database, zone_id, entity, other, **overrides), database=database)
     with TestClient(app, raise_server_exceptions=False) as client:
         yield Api(client, entity, other)
