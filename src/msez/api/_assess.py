@@ -170,6 +170,9 @@ class Assessor:
     ) -> Assessment:
         """Evaluate ``subject`` (``recorded=False``: it has no records yet, so none are read)."""
         records = _Records(session, self.zone, subject.entity_id if recorded else None)
+        if subject.ntn is None and recorded:
+            linked = evidence.linked_ntns(session, self.zone.zone_id, subject.entity_id)
+            subject = dataclasses.replace(subject, ntn=linked[0]) if linked else subject
         evaluators = self._evaluators(records)
         ctx = EvaluationContext(subject, Timestamp(utcnow()), cells)
         evaluation = evaluators.evaluate(ctx)

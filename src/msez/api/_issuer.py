@@ -86,8 +86,8 @@ class CredentialIssuer:
             status_entry(self.list_url(purpose, slot.seq), slot.index, purpose=_purpose(purpose))
             for purpose in credentials.PURPOSES
         ]
-        now = Timestamp(utcnow())
-        signed = add_proof(document, self.signer, suite=SUITE, created=now)
+        now = utcnow()
+        signed = add_proof(document, self.signer, suite=SUITE, created=Timestamp(now))
         kind = next(t for t in credential.types if t != "VerifiableCredential")
         digest = digest_of(signed).hex
         credentials.insert_credential(
@@ -98,7 +98,7 @@ class CredentialIssuer:
             slot=slot,
             digest=digest,
             document=signed,
-            issued_at=now.datetime,
+            issued_at=now,
             entity_id=entity_id,
             asset_id=asset_id,
         )
@@ -109,7 +109,7 @@ class CredentialIssuer:
             issuer=self.did,
             jurisdiction_id=self.jurisdiction_id,
             digest=digest,
-            issued_at=now.datetime,
+            issued_at=now,
             entity_id=entity_id,
             asset_id=asset_id,
             credential_id=signed["id"],

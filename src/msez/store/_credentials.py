@@ -1,9 +1,10 @@
 """Credentials the zone issued, and the zone's Bitstring Status Lists (revocation and suspension).
 
 Every issued credential owns one slot ``(seq, index)``: bit ``index`` of the revocation list *and* of the
-suspension list number ``seq``. Slots are handed out in order from the newest revocation list with a single
-``UPDATE ... RETURNING`` (its row lock orders concurrent issuers); when that list is full (or none exists yet)
-the next pair of lists is created under the zone's ``status-lists`` lock from documents the caller signs.
+suspension list number ``seq``. Slots are handed out in order from the newest revocation list with one
+``UPDATE ... RETURNING``, under the zone's ``status-lists`` lock (which orders concurrent issuers as the row lock
+would, and lets the issuer that finds the list full create the next pair of lists, from documents the caller
+signs, without racing or deadlocking with the others).
 Status changes follow a small machine: active -> suspended | revoked, suspended -> active | revoked; revoked
 is final.
 """
@@ -81,11 +82,8 @@ def allocate_slot(
 
     ``new_lists`` returns one :class:`NewStatusList` per purpose in :data:`PURPOSES`.
     """
-    slot = _take(session, zone_id)
-    if slot is not None:
-        return slot
     lock_key(session, "status-lists", zone_id)
-    slot = _take(session, zone_id)  # another writer may have created the lists meanwhile
+    slot = _take(session, zone_id)
     if slot is not None:
         return slot
     seq = _newest_seq(session, zone_id) + 1
