@@ -198,6 +198,8 @@ def _document(kind: str, digest_hex: str, where: _Where, store: str) -> Mapping[
             if isinstance(document, dict) and digest_of(document).hex == digest_hex:
                 return document
             log.warning("%s does not hash to the pinned %s %s; ignoring it", candidate, kind, digest_hex)
+            if candidate == cached:
+                cached.unlink()  # our own cache: make room for the rebuilt pack
     if not where.sources:
         raise IntegrityError(f"{kind} {digest_hex} is pinned but neither stored nor buildable (no lock path)")
     document = build(Path(where.sources))

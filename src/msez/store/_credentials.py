@@ -246,18 +246,21 @@ def _newest_seq(session: Session, zone_id: str) -> int:
 
 
 def _take(session: Session, zone_id: str) -> StatusSlot | None:
-    seq = _newest_seq(session, zone_id)
-    if seq == 0:
-        return None
-    allocated = session.scalar(
+    """One slot from the newest revocation list, in one statement; ``None`` when there is none or it is full."""
+    newest = (
+        select(func.max(StatusListRow.seq))
+        .where(StatusListRow.zone_id == zone_id, StatusListRow.purpose == "revocation")
+        .scalar_subquery()
+    )
+    taken = session.execute(
         update(StatusListRow)
         .where(
             StatusListRow.zone_id == zone_id,
             StatusListRow.purpose == "revocation",
-            StatusListRow.seq == seq,
+            StatusListRow.seq == newest,
             StatusListRow.allocated < StatusListRow.size,
         )
         .values(allocated=StatusListRow.allocated + 1)
-        .returning(StatusListRow.allocated)
-    )
-    return None if allocated is None else StatusSlot(seq, int(allocated) - 1)
+        .returning(StatusListRow.seq, StatusListRow.allocated)
+    ).first()
+    return None if taken is None else StatusSlot(int(taken[0]), int(taken[1]) - 1)
