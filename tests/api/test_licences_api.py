@@ -14,6 +14,10 @@ MISSING = str(uuid.uuid4())
 BOLAN = "did:web:rsez.example.pk:entities:bolan-bridge"  # an active SECP asset management licence (licensepack)
 
 
+def _body(api: Api) -> dict[str, Any]:
+    return {"holder_entity_id": api.entity, "licence_type": "t", "activities": ["x"]}
+
+
 def _apply(api: Api, role: str = "operator", **fields: Any) -> dict[str, Any]:
     body = {"holder_entity_id": api.entity, "licence_type": "trade_licence", "activities": ["warehousing", "export"]}
     return created(api.post("/v1/licences", {**body, **fields}, role=role))
@@ -93,10 +97,6 @@ def test_operators_see_only_their_own_licences(api: Api) -> None:
         mine["id"],
         theirs["id"],
     ]
-
-
-def _body(api: Api) -> dict[str, Any]:
-    return {"holder_entity_id": api.entity, "licence_type": "t", "activities": ["x"]}
 
 
 @pytest.mark.parametrize(

@@ -20,6 +20,7 @@ from tests.api.conftest import (
     error,
     new_entity,
     persisted,
+    register,
 )
 
 ZONE_DID = str(Signer.from_key(ZONE_KEY).did)
@@ -161,8 +162,6 @@ def test_other_primitives_carry_their_compliance_summary(api: Api) -> None:
 
 
 def test_actions_that_reduce_rights_are_never_blocked(api: Api, db: Database, zone: str) -> None:
-    from tests.api.conftest import register
-
     listed = "0b8f7f44-0000-4000-8000-000000000001"
     register(db, zone, {listed: SANCTIONED_NAME})  # registered before the regpack listed it
     refused = api.post(f"/v1/entities/{listed}/transitions", {"transition": "approve"})
@@ -178,3 +177,12 @@ def test_the_evaluation_time_is_the_credential_time(api: Api) -> None:
     credential = entity["orchestration"]["credential"]
     assert credential["issuanceDate"] == credential["credentialSubject"]["evaluated_at"]
     assert Timestamp.parse(credential["issuanceDate"])
+
+
+def test_a_listed_registration_number_or_ntn_is_refused(api: Api) -> None:
+    by_ntn = api.post("/v1/entities", {"entity_type": "company", "legal_name": CLEAN_NAME, "ntn": "3105003"})
+    assert by_ntn.status_code == 403 and "SYN-000003 on identifier" in error(by_ntn)["message"]
+    by_registration = api.post(
+        "/v1/entities", {"entity_type": "company", "legal_name": CLEAN_NAME, "registration_number": "4741457"}
+    )
+    assert by_registration.status_code == 403 and "SYN-000003 on identifier" in error(by_registration)["message"]

@@ -122,7 +122,9 @@ def _subject(tx: Tx) -> tuple[Subject, list[Party], bool] | None:
         subject = Subject(
             op.entity_id,
             name=request["legal_name"],
-            identifiers={k: request[k] for k in ("ntn", "registration_number") if request.get(k)},
+            identifiers={
+                k: request[f] for k, f in (("ntn", "ntn"), ("registration", "registration_number")) if request.get(f)
+            },
             did=request.get("did"),
             ntn=request.get("ntn"),
         )

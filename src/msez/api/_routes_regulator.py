@@ -157,39 +157,11 @@ def _dashboard(
     evaluated: list[assets.SmartAsset],
     streams: dict[str, int],
 ) -> DashboardOut:
-    zone, issuer = ctx.node.zone, ctx.node.issuer
     by_compliance = totals.assets_by_compliance
-    rolled: dict[str, int] = {}
-    for stream, size in streams.items():
-        name = stream.split(":", 1)[0] + (":*" if ":" in stream else "")
-        rolled[name] = rolled.get(name, 0) + size
     return DashboardOut(
-        zone={
-            "zone_id": ctx.zone_id,
-            "jurisdiction_id": zone.jurisdiction_id,
-            "zone_name": ctx.node.settings.zone_name,
-            "zone_did": issuer.did,
-            "zone_public_key": issuer.signer.verifying_key.jwk(kid="key-1"),
-            "snapshot_at": totals.generated_at.isoformat(),
-            "applicable_domains": [d.value for d in zone.applicable_domains],
-            "domain_count": len(zone.applicable_domains),
-            "packs": [p.to_json() for p in zone.packs],
-            "entity_count": totals.total_entities,
-            "asset_count": totals.total_assets,
-            "attestation_count": totals.total_attestations,
-        },
+        zone=_zone_section(ctx, totals),
         compliance={
-            "assets": [
-                {
-                    "asset_id": a.id,
-                    "asset_type": a.asset_type,
-                    "jurisdiction_id": a.jurisdiction_id,
-                    "compliance_status": a.compliance_status,
-                    "last_evaluated": a.last_evaluated_at.isoformat() if a.last_evaluated_at else None,
-                    "blocking_domains": list(a.last_evaluation.get("blocking_domains", [])),
-                }
-                for a in evaluated
-            ],
+            "assets": [_asset_row(a) for a in evaluated],
             "by_status": by_compliance,
             "fully_compliant_count": by_compliance.get("compliant", 0),
             "has_blocking_count": sum(n for s, n in by_compliance.items() if s in ("non_compliant", "pending")),
@@ -197,20 +169,7 @@ def _dashboard(
         },
         credentials={"total": totals.total_credentials, "by_status": totals.credentials_by_status},
         licences={"total": totals.total_licences, "by_state": totals.licences_by_state},
-        activity={
-            "audit_streams": rolled,
-            "recent_attestations": [
-                {
-                    "attestation_type": a.attestation_type,
-                    "issued_at": a.issued_at.isoformat(),
-                    "status": a.status,
-                    "entity_id": a.entity_id,
-                    "asset_id": a.asset_id,
-                    "digest": a.digest,
-                }
-                for a in recent
-            ],
-        },
+        activity={"audit_streams": _rolled(streams), "recent_attestations": [_recent_row(a) for a in recent]},
         health={
             "entities_suspended": totals.entities_by_state.get("Suspended", 0),
             "assets_with_blocking_compliance": by_compliance.get("non_compliant", 0),
@@ -218,3 +177,52 @@ def _dashboard(
             "regulator_requests": streams.get("regulator", 0),
         },
     )
+
+
+def _zone_section(ctx: Context, totals: SummaryOut) -> dict[str, Any]:
+    zone, issuer = ctx.node.zone, ctx.node.issuer
+    return {
+        "zone_id": ctx.zone_id,
+        "jurisdiction_id": zone.jurisdiction_id,
+        "zone_name": ctx.node.settings.zone_name,
+        "zone_did": issuer.did,
+        "zone_public_key": issuer.signer.verifying_key.jwk(kid="key-1"),
+        "snapshot_at": totals.generated_at.isoformat(),
+        "applicable_domains": [d.value for d in zone.applicable_domains],
+        "domain_count": len(zone.applicable_domains),
+        "packs": [p.to_json() for p in zone.packs],
+        "entity_count": totals.total_entities,
+        "asset_count": totals.total_assets,
+        "attestation_count": totals.total_attestations,
+    }
+
+
+def _asset_row(asset: assets.SmartAsset) -> dict[str, Any]:
+    return {
+        "asset_id": asset.id,
+        "asset_type": asset.asset_type,
+        "jurisdiction_id": asset.jurisdiction_id,
+        "compliance_status": asset.compliance_status,
+        "last_evaluated": asset.last_evaluated_at.isoformat() if asset.last_evaluated_at else None,
+        "blocking_domains": list(asset.last_evaluation.get("blocking_domains", [])),
+    }
+
+
+def _recent_row(attestation: attestations.Attestation) -> dict[str, Any]:
+    return {
+        "attestation_type": attestation.attestation_type,
+        "issued_at": attestation.issued_at.isoformat(),
+        "status": attestation.status,
+        "entity_id": attestation.entity_id,
+        "asset_id": attestation.asset_id,
+        "digest": attestation.digest,
+    }
+
+
+def _rolled(streams: dict[str, int]) -> dict[str, int]:
+    """Stream sizes, per-record streams (``consent:<id>``) rolled up as ``consent:*``."""
+    rolled: dict[str, int] = {}
+    for stream, size in streams.items():
+        name = stream.split(":", 1)[0] + (":*" if ":" in stream else "")
+        rolled[name] = rolled.get(name, 0) + size
+    return rolled
