@@ -99,6 +99,7 @@ def test_revocation_and_suspension_are_reflected_by_verify(api: Api) -> None:
     assert created(api.post(f"/v1/credentials/{key}/revoke"), 200)["status"] == "revoked"
     report = _verified(api, credential)
     assert (report["verified"], report["reasons"], report["results"][0]["valid"]) == (False, ["revoked"], True)
+    assert api.post(f"/v1/credentials/{key}/suspend").status_code == 409
     again = api.post(f"/v1/credentials/{key}/reinstate")
     assert again.status_code == 409
     assert error(again)["details"] == {"from_state": "revoked", "to_state": "active", "valid_targets": []}

@@ -186,6 +186,8 @@ def test_a_voluntary_dissolution_walks_ten_stages_with_their_evidence(api: Api) 
     assert (done["entity"]["state"], done["transition"]["transition"]) == ("Dissolved", "complete_dissolution")
     late = send(api, "PATCH", f"/v1/entities/{entity}", {"ntn": "1234567"})
     assert late.status_code == 409 and "Dissolved" in error(late)["message"]
+    owners = send(api, "PUT", f"/v1/entities/{entity}/beneficial-owners", {"beneficial_owners": []})
+    assert owners.status_code == 409 and "can no longer change" in error(owners)["message"]
     cap_table = api.post("/v1/ownership/cap-tables", {"entity_id": entity, "share_classes": []})
     assert cap_table.status_code == 409 and "takes no new records" in error(cap_table)["message"]
 
@@ -229,3 +231,19 @@ def test_only_zone_admins_apply_transitions(api: Api) -> None:
         f"/v1/entities/{api.entity}/transitions", {"transition": "approve", "evidence": [{"type": "x", "digest": "ab"}]}
     )
     assert digest.status_code == 422 and "body.evidence.0.digest" in error(digest)["message"]
+
+
+@pytest.mark.parametrize(
+    ("path", "body"),
+    [
+        pytest.param("/v1/ownership/cap-tables", {"share_classes": []}, id="ownership"),
+        pytest.param("/v1/fiscal/accounts", {"account_type": "operating", "currency": "PKR"}, id="fiscal"),
+        pytest.param("/v1/identity/verify", {"identity_type": "kyb"}, id="identity"),
+        pytest.param("/v1/licences", {"licence_type": "t", "activities": ["x"]}, id="licences"),
+    ],
+)
+def test_the_primitives_know_only_registered_entities(api: Api, path: str, body: dict[str, Any]) -> None:
+    key = "holder_entity_id" if path == "/v1/licences" else "entity_id"
+    response = api.post(path, {key: MISSING, **body})
+    assert response.status_code == 404 and error(response)["message"] == f"entity {MISSING} not found"
+    assert api.post(path, {key: api.entity, **body}).status_code == 201
