@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 from typing import Any
 
@@ -175,7 +176,8 @@ def test_invalid_requests_are_422(api: Api, body: dict[str, Any], where: str) ->
         "description": "d",
         "parties": [{"entity_id": MISSING, "role": "r", "signer_did": KEYS[0].verifying_key.did}],
     }
-    response = api.post("/v1/consent", {**base, **body})
+    registered = json.loads(json.dumps({**base, **body}).replace(MISSING, api.entity))  # invalid, not unknown
+    response = api.post("/v1/consent", registered)
     assert response.status_code == 422
     assert where in error(response)["message"]
 

@@ -161,7 +161,8 @@ def test_one_cap_table_per_entity(api: Api) -> None:
     ],
 )
 def test_invalid_cap_tables_are_422(api: Api, body: dict[str, Any], where: str) -> None:
-    response = api.post("/v1/ownership/cap-tables", body)
+    registered = {**body, "entity_id": api.entity} if body.get("entity_id") == MISSING else body  # not unknown
+    response = api.post("/v1/ownership/cap-tables", registered)
     assert response.status_code == 422
     assert error(response)["code"] == "VALIDATION_ERROR"
     assert where in error(response)["message"]

@@ -137,8 +137,8 @@ def test_msez_serve_starts_a_node(tmp_path: Path) -> None:
         status = _wait_ready(port)
         token = (tmp_path / "admin-token").read_text().strip()
         created = httpx2.post(
-            f"http://127.0.0.1:{port}/v1/fiscal/accounts",
-            json={"entity_id": str(uuid.uuid4()), "account_type": "operating", "currency": "PKR"},
+            f"http://127.0.0.1:{port}/v1/entities",
+            json={"entity_type": "company", "legal_name": "Indus Serve Test Ltd"},
             headers={"Authorization": f"Bearer {token}"},
         )
     finally:
@@ -146,6 +146,8 @@ def test_msez_serve_starts_a_node(tmp_path: Path) -> None:
         output, _ = process.communicate(timeout=20)
     assert status == 200
     assert created.status_code == 201
+    assert created.json()["orchestration"]["credential"]["type"][-1] == "MsezFormationComplianceCredential"
+    assert (tmp_path / "artifacts" / "regpack").is_dir()  # the pinned packs were built into the data dir
     assert f"admin token  {token}" in output
     assert f"http://localhost:{port}" in output
     assert "did:key:z6Mk" in output

@@ -15,10 +15,23 @@ from typing import Final
 from fastapi import APIRouter, FastAPI
 
 import msez
-from msez.api import _health, _routes_audit, _routes_consent, _routes_fiscal, _routes_identity, _routes_ownership
+from msez.api import (
+    _health,
+    _routes_assets,
+    _routes_audit,
+    _routes_consent,
+    _routes_credentials,
+    _routes_entities,
+    _routes_fiscal,
+    _routes_identity,
+    _routes_licences,
+    _routes_ownership,
+    _routes_regulator,
+)
 from msez.api._errors import install_error_handlers
 from msez.api._middleware import NodeMiddleware
 from msez.api._node import Node
+from msez.api._orchestration import ComplianceHook
 from msez.api._settings import Settings
 from msez.api._wire import ERROR_RESPONSES
 from msez.store import Database
@@ -29,16 +42,27 @@ ROUTERS: Final[tuple[APIRouter, ...]] = (
     _routes_identity.router,
     _routes_consent.router,
     _routes_audit.router,
+    _routes_entities.router,
+    _routes_assets.router,
+    _routes_credentials.router,
+    _routes_licences.router,
+    _routes_regulator.router,
 )
+READ_ONLY_POSTS: Final = frozenset({_routes_regulator.QUERY_PATH, "/v1/credentials/verify"})
 DESCRIPTION: Final = (
-    "The msez zone node: the Mass primitives (ownership, fiscal, identity, consent) over a persistent store, "
-    "with role-based access for zone admins, regulators (read-only, every request audited) and entity operators."
+    "The msez zone node: the entity registry and the Mass primitives (ownership, fiscal, identity, consent) over a "
+    "persistent store, with compliance orchestration against the zone's pinned packs (sanctions refusals, signed "
+    "formation and ownership credentials, attestations), smart assets, credentials with status lists, licences and "
+    "the regulator console; role-based access for zone admins, regulators (read-only, every request audited) and "
+    "entity operators."
 )
 
 
 def create_app(settings: Settings, *, database: Database | None = None) -> FastAPI:
     """Build the node's ASGI app (one per process; the database engine is created here, lazily connected)."""
     node = Node(settings, database=database)
+    node.add_hook(ComplianceHook())
+    node.read_only_posts.update(READ_ONLY_POSTS)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -58,6 +82,7 @@ def create_app(settings: Settings, *, database: Database | None = None) -> FastA
     app.state.node = node
     install_error_handlers(app)
     app.include_router(_health.router)
+    app.include_router(_routes_credentials.status_router)
     for router in ROUTERS:
         app.include_router(router, responses=ERROR_RESPONSES)
     app.add_middleware(NodeMiddleware, node=node)

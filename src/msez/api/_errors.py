@@ -1,10 +1,11 @@
 """The error envelope of reference-impl §12.3, ``{"error": {"code", "message", "details"?}}``, for every error.
 
-``MsezError`` subclasses map to statuses (not found 404, conflict and refused state transitions 409, validation
-and verification 422, policy 403, database unavailable 503); FastAPI's request validation (including malformed
-JSON, and bodies that are not even UTF-8) is 422 with the pydantic errors as ``details``; Starlette's 404/405
-keep their status. Unexpected exceptions never reach here: the middleware turns them into a 500 whose message
-is fixed.
+``MsezError`` subclasses map to statuses (not found 404, conflict and refused state transitions 409, validation,
+canonicalisation and verification 422, policy 403, database unavailable 503); an error carrying ``details``
+(the compliance refusals' per-domain explanations) puts them in the envelope. FastAPI's request validation
+(including malformed JSON, and bodies that are not even UTF-8) is 422 with the pydantic errors as ``details``;
+Starlette's 404/405 keep their status. Unexpected exceptions never reach here: the middleware turns them into a
+500 whose message is fixed.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from msez.api._auth import AuthError
 from msez.core import (
+    CanonicalizationError,
     ConflictError,
     CryptoError,
     MsezError,
@@ -51,6 +53,7 @@ _STATUS_BY_ERROR: Final[tuple[tuple[type[MsezError], int], ...]] = (
     (StateTransitionError, 409),
     (PolicyError, 403),
     (ValidationError, 422),
+    (CanonicalizationError, 422),
     (CryptoError, 422),
     (DatabaseError, 503),
 )
@@ -84,7 +87,8 @@ async def _msez_error(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, MsezError)
     status = status_of(exc)
     message = exc.message if status < 500 else INTERNAL_MESSAGE
-    details = _state_details(exc) if isinstance(exc, StateTransitionError) else None
+    details = _state_details(exc) if isinstance(exc, StateTransitionError) else getattr(exc, "details", None)
+    details = details if status < 500 else None
     headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
     return JSONResponse(envelope(status, message, details), status_code=status, headers=headers)
 

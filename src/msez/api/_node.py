@@ -8,9 +8,11 @@ node opens ONE write transaction and runs, in order (reference-impl §12.8):
 3. every hook's ``after`` (issue the credential, record the attestation), whose outputs are merged into the
    response's ``orchestration`` field,
 
-and commits only if all of them succeed, so a refused or failed write leaves nothing behind. Part 1 installs
-no hooks; the compliance and credential layers add theirs with :meth:`Node.add_hook`. Entities referenced by a
-write are checked through the :class:`EntityDirectory` seam, permissive until the entity registry replaces it.
+and commits only if all of them succeed, so a refused or failed write leaves nothing behind. ``create_app``
+installs the compliance orchestration hook (msez.api._orchestration); more can be added with
+:meth:`Node.add_hook`. Entities referenced by a write are checked through the :class:`EntityDirectory` seam,
+by default the zone's :class:`EntityRegistry`. The node also holds the zone it serves (packs, applicable
+domains), the :class:`~msez.api._assess.Assessor` and the zone's :class:`~msez.api._issuer.CredentialIssuer`.
 """
 
 from __future__ import annotations
@@ -22,10 +24,13 @@ from typing import Any, Generic, Protocol, TypeVar
 
 from sqlalchemy.orm import Session
 
+from msez.api._assess import Assessor
 from msez.api._auth import Authenticator, Caller
+from msez.api._issuer import CredentialIssuer
 from msez.api._ratelimit import RateLimiter, rate_limiter
 from msez.api._settings import Settings
-from msez.store import Database, audit, lock_key
+from msez.api._zone import load_zone
+from msez.store import Database, audit, entities, lock_key
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -41,11 +46,11 @@ class EntityDirectory(Protocol):
         ...
 
 
-class AnyEntity:
-    """The permissive directory used until an entity registry is installed: every UUID is an entity."""
+class EntityRegistry:
+    """The zone's entity registry (``msez.store.entities``): unknown entities are 404, dissolved or rejected 409."""
 
     def require(self, session: Session, zone_id: str, entity_id: str) -> None:
-        return None
+        entities.require_entity(session, zone_id, entity_id)
 
 
 @dataclass(frozen=True)
@@ -67,6 +72,8 @@ class Tx:
     caller: Caller
     request_id: str | None
     op: WriteOp
+    notes: dict[str, Any] = field(default_factory=dict)
+    """Scratch space the hooks of this one transaction share (e.g. ``before``'s evaluation for ``after``)."""
 
     @property
     def zone_id(self) -> str:
@@ -120,7 +127,15 @@ class Node:
         self.db = database or Database(settings.database_url)
         self.authenticator = Authenticator(admin_token=settings.admin_token, tokens=settings.api_tokens)
         self.limiter: RateLimiter = rate_limiter(settings.rate_limit, settings.redis_url)
-        self.entities: EntityDirectory = AnyEntity()
+        self.entities: EntityDirectory = EntityRegistry()
+        self.zone = load_zone(
+            settings.zone_path,
+            zone_id=settings.zone_id,
+            jurisdiction_id=settings.jurisdiction_id,
+            artifacts=settings.data_dir / "artifacts",
+        )
+        self.assessor = Assessor(self.zone)
+        self.issuer = CredentialIssuer(settings)
         self.hooks: list[WriteHook] = []
         self.read_only_posts: set[str] = set()
 

@@ -10,6 +10,8 @@
 ``MSEZ_REDIS_URL``         share rate-limit counters through Redis (default: in memory, per process)
 ``MSEZ_RATE_LIMIT``        requests per window per token, ``<count>/<seconds>`` (default ``1000/60``)
 ``MSEZ_ACCESS_LOG``        ``0`` turns the per-request JSON log line off (default on)
+``MSEZ_PUBLIC_URL``        the node's public base URL, in status list credential URLs (default
+                           ``http://localhost:8080``)
 =========================  ==========================================================================
 """
 
@@ -26,6 +28,7 @@ from msez.crypto import SigningKey
 
 DEFAULT_ZONE: Final = Path("jurisdictions/pk-rsez/zone.yaml")
 DEFAULT_DATA_DIR: Final = Path("var")
+DEFAULT_PUBLIC_URL: Final = "http://localhost:8080"
 MAX_BODY_BYTES: Final = 2 * 1024 * 1024
 
 
@@ -65,6 +68,8 @@ class Settings:
     max_body_bytes: int = MAX_BODY_BYTES
     access_log: bool = True
     data_dir: Path = DEFAULT_DATA_DIR
+    zone_path: Path = DEFAULT_ZONE
+    public_url: str = DEFAULT_PUBLIC_URL
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -77,7 +82,8 @@ class Settings:
 
         env = os.environ if environ is None else environ
         data_dir = Path(env.get("MSEZ_DATA_DIR") or DEFAULT_DATA_DIR)
-        zone = read_zone_manifest(Path(env.get("MSEZ_ZONE") or DEFAULT_ZONE))
+        zone_path = Path(env.get("MSEZ_ZONE") or DEFAULT_ZONE)
+        zone = read_zone_manifest(zone_path)
         tokens = tuple(t.strip() for t in env.get("MSEZ_API_TOKENS", "").split(",") if t.strip())
         return cls(
             database_url=env.get("MSEZ_DATABASE_URL") or default_database_url(data_dir),
@@ -91,6 +97,8 @@ class Settings:
             rate_limit=RateLimit.parse(env["MSEZ_RATE_LIMIT"]) if env.get("MSEZ_RATE_LIMIT") else RateLimit(),
             access_log=env.get("MSEZ_ACCESS_LOG", "1") not in ("0", "false", "no"),
             data_dir=data_dir,
+            zone_path=zone_path,
+            public_url=env.get("MSEZ_PUBLIC_URL") or DEFAULT_PUBLIC_URL,
         )
 
 

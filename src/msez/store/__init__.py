@@ -3,18 +3,29 @@
 ``Database`` opens SQLite (default, embedded) or PostgreSQL (psycopg 3) from a URL and hands out one
 transaction per unit of work; ``upgrade_to_head`` applies the shipped migrations; ``lock_key`` serialises
 writers on one key across processes. The repositories are namespaces of functions over a ``Session``:
-``audit`` (hash-chained, append-only log), ``ownership``, ``fiscal``, ``identity`` and ``consent``; each
-returns frozen records and raises ``msez.core`` errors (``NotFoundError``, ``ConflictError``,
-``ValidationError``, ``StateTransitionError``).
+``audit`` (hash-chained, append-only log), ``ownership``, ``fiscal``, ``identity`` and ``consent``; the zone
+registry: ``entities`` (lifecycle history, beneficial owners), ``licences``, ``assets`` (smart assets),
+``credentials`` (issued credentials, status lists) and ``attestations``; ``evidence`` (what a compliance
+evaluation reads from the primitives' records) and ``overview`` (zone-wide counts). Each returns frozen records
+and raises ``msez.core`` errors (``NotFoundError``, ``ConflictError``, ``ValidationError``,
+``StateTransitionError``).
 """
 
+from msez.store import _assets as assets
+from msez.store import _attestations as attestations
 from msez.store import _audit as audit
 from msez.store import _consent as consent
+from msez.store import _credentials as credentials
+from msez.store import _entities as entities
+from msez.store import _evidence as evidence
 from msez.store import _fiscal as fiscal
 from msez.store import _identity as identity
+from msez.store import _licences as licences
+from msez.store import _overview as overview
 from msez.store import _ownership as ownership
 from msez.store._base import ID, ZONE, Base, JsonDoc, UtcDateTime, utcnow
 from msez.store._db import DEFAULT_DATABASE_URL, Database, DatabaseError, advisory_key, lock_key
+from msez.store._history import LifecycleEntry
 from msez.store._migrate import alembic_config, current_revision, head_revision, upgrade_to_head
 
 __all__ = [
@@ -25,16 +36,24 @@ __all__ = [
     "Database",
     "DatabaseError",
     "JsonDoc",
+    "LifecycleEntry",
     "UtcDateTime",
     "advisory_key",
     "alembic_config",
+    "assets",
+    "attestations",
     "audit",
     "consent",
+    "credentials",
     "current_revision",
+    "entities",
+    "evidence",
     "fiscal",
     "head_revision",
     "identity",
+    "licences",
     "lock_key",
+    "overview",
     "ownership",
     "upgrade_to_head",
     "utcnow",
