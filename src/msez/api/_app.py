@@ -15,7 +15,18 @@ from typing import Final
 from fastapi import APIRouter, FastAPI
 
 import msez
-from msez.api import _health, _routes_audit, _routes_consent, _routes_fiscal, _routes_identity, _routes_ownership
+from msez.api import (
+    _health,
+    _routes_audit,
+    _routes_consent,
+    _routes_corridor_watch,
+    _routes_corridors,
+    _routes_fiscal,
+    _routes_identity,
+    _routes_ownership,
+    _routes_receipts,
+    _routes_settlement,
+)
 from msez.api._errors import install_error_handlers
 from msez.api._middleware import NodeMiddleware
 from msez.api._node import Node
@@ -29,6 +40,10 @@ ROUTERS: Final[tuple[APIRouter, ...]] = (
     _routes_identity.router,
     _routes_consent.router,
     _routes_audit.router,
+    _routes_corridors.router,
+    _routes_receipts.router,
+    _routes_corridor_watch.router,
+    _routes_settlement.router,
 )
 DESCRIPTION: Final = (
     "The msez zone node: the Mass primitives (ownership, fiscal, identity, consent) over a persistent store, "
@@ -39,6 +54,7 @@ DESCRIPTION: Final = (
 def create_app(settings: Settings, *, database: Database | None = None) -> FastAPI:
     """Build the node's ASGI app (one per process; the database engine is created here, lazily connected)."""
     node = Node(settings, database=database)
+    node.read_only_posts.add(_routes_settlement.ROUTE_PATH)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:

@@ -19,6 +19,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from msez.api._auth import AuthError
 from msez.core import (
+    CanonicalizationError,
     ConflictError,
     CryptoError,
     MsezError,
@@ -51,6 +52,7 @@ _STATUS_BY_ERROR: Final[tuple[tuple[type[MsezError], int], ...]] = (
     (StateTransitionError, 409),
     (PolicyError, 403),
     (ValidationError, 422),
+    (CanonicalizationError, 422),
     (CryptoError, 422),
     (DatabaseError, 503),
 )

@@ -11,6 +11,9 @@
 ``MSEZ_RATE_LIMIT``        requests per window per token, ``<count>/<seconds>`` (default ``1000/60``)
 ``MSEZ_ACCESS_LOG``        ``0`` turns the per-request JSON log line off (default on)
 =========================  ==========================================================================
+
+The module library (``modules/``, where corridor modules are found) is the nearest folder above the zone manifest
+that has a ``modules/`` directory.
 """
 
 from __future__ import annotations
@@ -21,8 +24,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Final
 
-from msez.core import ValidationError
+from msez.core import NotFoundError, ValidationError
 from msez.crypto import SigningKey
+from msez.zone import Library
 
 DEFAULT_ZONE: Final = Path("jurisdictions/pk-rsez/zone.yaml")
 DEFAULT_DATA_DIR: Final = Path("var")
@@ -65,6 +69,7 @@ class Settings:
     max_body_bytes: int = MAX_BODY_BYTES
     access_log: bool = True
     data_dir: Path = DEFAULT_DATA_DIR
+    library_root: Path | None = None
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -91,7 +96,15 @@ class Settings:
             rate_limit=RateLimit.parse(env["MSEZ_RATE_LIMIT"]) if env.get("MSEZ_RATE_LIMIT") else RateLimit(),
             access_log=env.get("MSEZ_ACCESS_LOG", "1") not in ("0", "false", "no"),
             data_dir=data_dir,
+            library_root=_library_root(zone.path),
         )
+
+
+def _library_root(zone_manifest: Path) -> Path | None:
+    try:
+        return Library.discover(zone_manifest.parent).root
+    except NotFoundError:
+        return None
 
 
 def default_database_url(data_dir: Path) -> str:

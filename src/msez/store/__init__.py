@@ -3,16 +3,22 @@
 ``Database`` opens SQLite (default, embedded) or PostgreSQL (psycopg 3) from a URL and hands out one
 transaction per unit of work; ``upgrade_to_head`` applies the shipped migrations; ``lock_key`` serialises
 writers on one key across processes. The repositories are namespaces of functions over a ``Session``:
-``audit`` (hash-chained, append-only log), ``ownership``, ``fiscal``, ``identity`` and ``consent``; each
+``audit`` (hash-chained, append-only log), ``ownership``, ``fiscal``, ``identity`` and ``consent``, and for
+corridors ``corridors`` (records, heads, lifecycle), ``receipts`` (the batched append path), ``corridor_evidence``
+(checkpoints, watcher attestations, fork resolutions) and ``settlements`` (plans, pacs.008 instructions); each
 returns frozen records and raises ``msez.core`` errors (``NotFoundError``, ``ConflictError``,
 ``ValidationError``, ``StateTransitionError``).
 """
 
 from msez.store import _audit as audit
 from msez.store import _consent as consent
+from msez.store import _corridor_evidence as corridor_evidence
+from msez.store import _corridors as corridors
 from msez.store import _fiscal as fiscal
 from msez.store import _identity as identity
 from msez.store import _ownership as ownership
+from msez.store import _receipts as receipts
+from msez.store import _settlements as settlements
 from msez.store._base import ID, ZONE, Base, JsonDoc, UtcDateTime, utcnow
 from msez.store._db import DEFAULT_DATABASE_URL, Database, DatabaseError, advisory_key, lock_key
 from msez.store._migrate import alembic_config, current_revision, head_revision, upgrade_to_head
@@ -30,12 +36,16 @@ __all__ = [
     "alembic_config",
     "audit",
     "consent",
+    "corridor_evidence",
+    "corridors",
     "current_revision",
     "fiscal",
     "head_revision",
     "identity",
     "lock_key",
     "ownership",
+    "receipts",
+    "settlements",
     "upgrade_to_head",
     "utcnow",
 ]
