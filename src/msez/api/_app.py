@@ -8,6 +8,7 @@ the zero-argument factory uvicorn workers call (``msez serve`` prepares the envi
 
 from __future__ import annotations
 
+import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Final
@@ -27,6 +28,7 @@ from msez.api import (
     _routes_receipts,
     _routes_settlement,
 )
+from msez.api._corridor_service import close_corridor_service
 from msez.api._errors import install_error_handlers
 from msez.api._middleware import NodeMiddleware
 from msez.api._node import Node
@@ -59,6 +61,7 @@ def create_app(settings: Settings, *, database: Database | None = None) -> FastA
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         yield
+        await close_corridor_service(node)
         await node.limiter.close()
         node.db.dispose()
 
@@ -81,5 +84,13 @@ def create_app(settings: Settings, *, database: Database | None = None) -> FastA
 
 
 def app_from_env() -> FastAPI:
-    """``create_app(Settings.from_env())``, for ``uvicorn --factory`` and its worker processes."""
-    return create_app(Settings.from_env())
+    """``create_app(Settings.from_env())``, for ``uvicorn --factory`` and its worker processes.
+
+    The objects that exist once the app is built (modules, schemas, models) live as long as the process, so they
+    are moved out of the garbage collector's sight (``gc.freeze``): otherwise every full collection walks them
+    all, a pause of tens of milliseconds that showed as the p99 of write routes under load.
+    """
+    app = create_app(Settings.from_env())
+    gc.collect()
+    gc.freeze()
+    return app

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 import anyio.to_thread
 
-from msez.store import Database, receipts
+from msez.store import AsyncReceiptWriter, Database, receipts
 
 if TYPE_CHECKING:
     from msez.api._corridor_service import Channel
@@ -41,6 +41,7 @@ class Appender:
 
     def __init__(self, db: Database, zone_id: str, build: BuildFor) -> None:
         self._db = db
+        self._writer = AsyncReceiptWriter(db.url, db.engine.dialect) if db.dialect == "postgresql" else None
         self._zone_id = zone_id
         self._build = build
         self._queues: dict[str, _Queue] = {}
@@ -70,7 +71,7 @@ class Appender:
                 batch = queue.pending[:MAX_BATCH]
                 del queue.pending[:MAX_BATCH]
                 try:
-                    appended = await anyio.to_thread.run_sync(self._commit, channel, [d for d, _ in batch])
+                    appended = await self._write(channel, [d for d, _ in batch])
                 except Exception as e:
                     _settle(batch, error=e)
                 else:
@@ -85,9 +86,19 @@ class Appender:
         finally:
             queue.busy = False
 
-    def _commit(self, channel: Channel, drafts: list[receipts.Draft]) -> list[receipts.Appended]:
+    async def _write(self, channel: Channel, drafts: list[receipts.Draft]) -> list[receipts.Appended]:
+        build = partial(self._build, channel)
+        if self._writer is not None:
+            return await self._writer.append(self._zone_id, channel.id, drafts, build)
+        return await anyio.to_thread.run_sync(self._commit, channel.id, drafts, build)
+
+    def _commit(self, corridor: str, drafts: list[receipts.Draft], build: receipts.Build) -> list[receipts.Appended]:
         with self._db.write() as session:
-            return receipts.append_receipts(session, self._zone_id, channel.id, drafts, partial(self._build, channel))
+            return receipts.append_receipts(session, self._zone_id, corridor, drafts, build)
+
+    async def close(self) -> None:
+        if self._writer is not None:
+            await self._writer.close()
 
 
 def _settle(items: list[tuple[receipts.Draft, asyncio.Future[receipts.Appended]]], *, error: BaseException) -> None:

@@ -32,11 +32,10 @@ from msez.corridor import (
     compare_watchers,
     finality_status,
     new_receipt,
-    sign_receipt,
     verify_checkpoint,
 )
 from msez.store import Database, corridor_evidence, corridors
-from msez.vc import Signer
+from msez.vc import Signer, add_proof
 
 MODULE_SUFFIXES: Final = (".yaml", ".yml", ".json")
 MAX_MODULE_FILES: Final = 64
@@ -86,7 +85,11 @@ class CorridorService:
     def build_receipt(
         self, channel: Channel, sequence: int, prev_root: str, transition: Mapping[str, Any]
     ) -> dict[str, Any]:
-        """The sealed receipt at ``sequence`` extending ``prev_root``, signed with the zone key."""
+        """The sealed receipt at ``sequence`` extending ``prev_root``, signed with the zone key.
+
+        ``new_receipt`` has just sealed ``next_root``, so the proof is added directly (``sign_receipt`` would
+        recompute the root to check the seal).
+        """
         receipt = new_receipt(
             corridor_id=channel.corridor_id,
             sequence=sequence,
@@ -96,7 +99,7 @@ class CorridorService:
             ruleset_digest_set=channel.rulesets,
             transition=transition,
         )
-        return sign_receipt(receipt, self.signer)
+        return add_proof(receipt, self.signer)
 
     def library_module(self, corridor_id: str) -> tuple[str, dict[str, bytes]]:
         """The files of the library's corridor module with ``corridor_id`` and its library-relative path.
@@ -168,6 +171,13 @@ def corridor_service(node: Node) -> CorridorService:
     if found is None:
         found = _SERVICES[node] = CorridorService(node)
     return found
+
+
+async def close_corridor_service(node: Node) -> None:
+    """Release the corridor service's database connections, if it was ever used (at shutdown)."""
+    found = _SERVICES.pop(node, None)
+    if found is not None:
+        await found.appender.close()
 
 
 def module_files(directory: Path) -> dict[str, bytes]:

@@ -5,7 +5,8 @@ transaction per unit of work; ``upgrade_to_head`` applies the shipped migrations
 writers on one key across processes. The repositories are namespaces of functions over a ``Session``:
 ``audit`` (hash-chained, append-only log), ``ownership``, ``fiscal``, ``identity`` and ``consent``, and for
 corridors ``corridors`` (records, heads, lifecycle), ``receipts`` (the batched append path), ``corridor_evidence``
-(checkpoints, watcher attestations, fork resolutions) and ``settlements`` (plans, pacs.008 instructions); each
+(checkpoints, watcher attestations, fork resolutions) and ``settlements`` (plans, pacs.008 instructions), plus
+``AsyncReceiptWriter`` (receipt appends on PostgreSQL from the event loop); each
 returns frozen records and raises ``msez.core`` errors (``NotFoundError``, ``ConflictError``,
 ``ValidationError``, ``StateTransitionError``).
 """
@@ -22,9 +23,11 @@ from msez.store import _settlements as settlements
 from msez.store._base import ID, ZONE, Base, JsonDoc, UtcDateTime, utcnow
 from msez.store._db import DEFAULT_DATABASE_URL, Database, DatabaseError, advisory_key, lock_key
 from msez.store._migrate import alembic_config, current_revision, head_revision, upgrade_to_head
+from msez.store._receipt_async import AsyncReceiptWriter
 
 __all__ = [
     "DEFAULT_DATABASE_URL",
+    "AsyncReceiptWriter",
     "ID",
     "ZONE",
     "Base",

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Final
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from msez.core import ConflictError, NotFoundError
@@ -190,14 +190,15 @@ def count_corridors(session: Session, zone_id: str) -> int:
     return int(session.scalar(select(func.count()).where(CorridorRow.zone_id == zone_id)) or 0)
 
 
-_HEAD_COLUMNS: Final = (
+_READ_HEAD: Final = select(
     CorridorHeadRow.corridor_uuid,
     CorridorHeadRow.state,
     CorridorHeadRow.receipt_count,
     CorridorHeadRow.next_root,
     CorridorHeadRow.peaks,
     CorridorHeadRow.last_timestamp,
-)
+).where(CorridorHeadRow.zone_id == bindparam("zone_id"), CorridorHeadRow.corridor_uuid == bindparam("corridor"))
+_LOCK_HEAD: Final = _READ_HEAD.with_for_update()
 
 
 def lock_head(session: Session, zone_id: str, corridor: str) -> Head:
@@ -218,8 +219,8 @@ def read_head(session: Session, zone_id: str, corridor: str) -> Head:
 
 
 def _read_head(session: Session, zone_id: str, corridor: str, *, lock: bool) -> Head:
-    query = select(*_HEAD_COLUMNS).where(CorridorHeadRow.zone_id == zone_id, CorridorHeadRow.corridor_uuid == corridor)
-    row = session.execute(query.with_for_update() if lock else query).first()
+    statement = _LOCK_HEAD if lock else _READ_HEAD
+    row = session.connection().execute(statement, {"zone_id": zone_id, "corridor": corridor}).first()
     if row is None:
         raise NotFoundError(f"corridor {corridor} not found")
     return Head(row[0], row[1], row[2], row[3], peaks_of(row[4]), row[5])

@@ -2,13 +2,13 @@
 
 :func:`append_receipts` runs inside the caller's write transaction and, for a batch of drafts:
 
-1. locks and reads the head row in one statement (:func:`~msez.store.corridors.lock_head`), and refuses the batch
-   unless the corridor is ``PENDING`` or ``ACTIVE``;
+1. locks and reads the head row in one statement (``SELECT ... FOR UPDATE``, as
+   :func:`~msez.store.corridors.lock_head`), and refuses the batch unless the corridor is ``PENDING`` or ``ACTIVE``;
 2. reads the head of the corridor's audit stream (it only moves under the head lock);
 3. builds each receipt through the caller's ``build(sequence, prev_root, transition)`` (which seals and signs it),
    chains it to the previous one, extends the MMR peaks and hash-chains one audit entry per receipt;
-4. writes every receipt in one multi-row INSERT, the head in one UPDATE and the audit entries in one multi-row
-   INSERT.
+4. writes every receipt in one multi-row INSERT, the audit entries in another and the head in one UPDATE (on
+   PostgreSQL the three are one statement; :mod:`msez.store._receipt_sql` says why this path talks to the driver).
 
 Sequences come from the locked head, so writers in any number of processes never produce a gap or a duplicate;
 the primary key ``(zone_id, corridor_uuid, sequence)`` is the backstop. A batch commits or fails as a whole.
@@ -21,16 +21,16 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Final
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from msez.core import ConflictError, NotFoundError
 from msez.crypto.mmr import PeakAccumulator
 from msez.store._audit import GENESIS_HASH, Actor, AuditEntry
 from msez.store._base import utcnow
-from msez.store._corridors import lock_head, stored_peaks, stream_of
-from msez.store._models import AuditEntryRow
-from msez.store._models_corridors import CorridorHeadRow, ReceiptRow
+from msez.store._corridors import peaks_of, stored_peaks, stream_of
+from msez.store._models_corridors import ReceiptRow
+from msez.store._receipt_sql import ReceiptSql, execute, receipt_sql
 
 ACCEPTING: Final = frozenset({"PENDING", "ACTIVE"})
 APPEND_ACTION: Final = "receipt.append"
@@ -71,6 +71,16 @@ class StoredReceipt:
     receipt: Mapping[str, Any]
 
 
+@dataclass(frozen=True)
+class Batch:
+    """What one append transaction writes (flattened row values, the head update) and what each draft got."""
+
+    receipts: list[Any]
+    audit: list[Any]
+    head: list[Any]
+    appended: list[Appended]
+
+
 def append_receipts(
     session: Session, zone_id: str, corridor: str, drafts: Sequence[Draft], build: Build
 ) -> list[Appended]:
@@ -80,25 +90,50 @@ def append_receipts(
         NotFoundError: no such corridor.
         ConflictError: the corridor is not accepting receipts (not ``PENDING`` or ``ACTIVE``).
     """
-    head = lock_head(session, zone_id, corridor)  # (1)
-    if head.state not in ACCEPTING:
-        raise ConflictError(f"corridor {corridor} is {head.state}; receipts are accepted only in PENDING or ACTIVE")
+    conn = session.connection()
+    sql = receipt_sql(conn.dialect)
+    head = execute(conn, sql.lock_head, (zone_id, corridor)).fetchone()  # (1)
+    audit_head = execute(conn, sql.audit_head, (zone_id, stream_of(corridor))).fetchone()  # (2)
+    batch = plan_batch(sql, zone_id, corridor, head=head, audit_head=audit_head, drafts=drafts, build=build)  # (3)
+    for statement, params in sql.write_statements(batch.receipts, batch.audit, batch.head):  # (4)
+        execute(conn, statement, params)
+    return batch.appended
+
+
+def plan_batch(
+    sql: ReceiptSql,
+    zone_id: str,
+    corridor: str,
+    *,
+    head: Sequence[Any] | None,
+    audit_head: Sequence[Any] | None,
+    drafts: Sequence[Draft],
+    build: Build,
+) -> Batch:
+    """Step 3: check the locked head, then build, chain and audit each receipt (no I/O).
+
+    Args:
+        head: the head row ``(state, receipt_count, next_root, peaks, last_timestamp)``, ``None`` if missing.
+        audit_head: the last ``(seq, entry_hash)`` of the corridor's audit stream, ``None`` if empty.
+
+    Raises:
+        NotFoundError: no head row. ConflictError: the corridor is not accepting receipts.
+    """
+    if head is None:
+        raise NotFoundError(f"corridor {corridor} not found")
+    state, count, prev_root, peaks, _ = head
+    if state not in ACCEPTING:
+        raise ConflictError(f"corridor {corridor} is {state}; receipts are accepted only in PENDING or ACTIVE")
     stream = stream_of(corridor)
-    audit_row = session.execute(  # (2)
-        select(AuditEntryRow.seq, AuditEntryRow.entry_hash)
-        .where(AuditEntryRow.zone_id == zone_id, AuditEntryRow.stream == stream)
-        .order_by(AuditEntryRow.seq.desc())
-        .limit(1)
-    ).first()
-    audit_seq, audit_hash = (audit_row[0] + 1, audit_row[1]) if audit_row else (0, GENESIS_HASH)
-    mmr = PeakAccumulator(head.receipt_count, head.peaks)
-    prev_root, receipts, entries, out = head.next_root, [], [], []
-    for offset, draft in enumerate(drafts):  # (3)
-        sequence = head.receipt_count + offset
+    audit_seq, audit_hash = (audit_head[0] + 1, audit_head[1]) if audit_head else (0, GENESIS_HASH)
+    mmr = PeakAccumulator(count, peaks_of(sql.read_json(peaks)))
+    batch = Batch([], [], [], [])
+    for offset, draft in enumerate(drafts):
+        sequence = count + offset
         receipt = build(sequence, prev_root, draft.transition)
         next_root = receipt["next_root"]
         mmr.append(next_root)
-        receipts.append(_receipt_row(zone_id, corridor, sequence, prev_root, receipt))
+        batch.receipts.extend((zone_id, corridor, sequence, prev_root, next_root, _json_text(receipt)))
         entry = _audit_entry(
             draft,
             zone_id=zone_id,
@@ -108,45 +143,24 @@ def append_receipts(
             sequence=sequence,
             next_root=next_root,
         )
-        entries.append(entry)
-        audit_hash = entry["entry_hash"]
-        out.append(Appended(sequence, prev_root, next_root, receipt["timestamp"], mmr.root()))
+        batch.audit.extend(_audit_values(sql, entry))
+        audit_hash = entry.entry_hash
+        batch.appended.append(Appended(sequence, prev_root, next_root, receipt["timestamp"], mmr.root()))
         prev_root = next_root
-    if not out:
-        return out
-    session.execute(insert(ReceiptRow), receipts)  # (4)
-    session.execute(
-        update(CorridorHeadRow)
-        .where(CorridorHeadRow.zone_id == zone_id, CorridorHeadRow.corridor_uuid == corridor)
-        .values(
-            receipt_count=mmr.size,
-            next_root=prev_root,
-            peaks=stored_peaks(mmr.peaks()),
-            last_timestamp=out[-1].timestamp,
-            updated_at=utcnow(),
-        )
-    )
-    session.execute(insert(AuditEntryRow), entries)
-    return out
+    last = batch.appended[-1].timestamp if batch.appended else None
+    peaks_value = sql.bind_json(stored_peaks(mmr.peaks()))
+    batch.head.extend((mmr.size, prev_root, peaks_value, last, sql.bind_datetime(utcnow()), zone_id, corridor))
+    return batch
 
 
-def _receipt_row(
-    zone_id: str, corridor: str, sequence: int, prev_root: str, receipt: Mapping[str, Any]
-) -> dict[str, Any]:
-    return {
-        "zone_id": zone_id,
-        "corridor_uuid": corridor,
-        "sequence": sequence,
-        "prev_root": prev_root,
-        "next_root": receipt["next_root"],
-        "receipt": json.dumps(receipt, separators=(",", ":"), ensure_ascii=False),
-    }
+def _json_text(receipt: Mapping[str, Any]) -> str:
+    return json.dumps(receipt, separators=(",", ":"), ensure_ascii=False)
 
 
 def _audit_entry(
     draft: Draft, *, zone_id: str, stream: str, seq: int, prev_hash: str, sequence: int, next_root: str
-) -> dict[str, Any]:
-    draft_entry = AuditEntry(
+) -> AuditEntry:
+    unhashed = AuditEntry(
         zone_id=zone_id,
         stream=stream,
         seq=seq,
@@ -159,21 +173,24 @@ def _audit_entry(
         prev_hash=prev_hash,
         entry_hash="",
     )
-    entry = replace(draft_entry, entry_hash=draft_entry.computed_hash())
-    return {
-        "zone_id": zone_id,
-        "stream": stream,
-        "seq": seq,
-        "occurred_at": entry.occurred_at,
-        "actor_role": entry.actor.role,
-        "actor_entity_id": entry.actor.entity_id,
-        "action": entry.action,
-        "subject": entry.subject,
-        "request_id": entry.request_id,
-        "details": dict(entry.details),
-        "prev_hash": prev_hash,
-        "entry_hash": entry.entry_hash,
-    }
+    return replace(unhashed, entry_hash=unhashed.computed_hash())
+
+
+def _audit_values(sql: ReceiptSql, entry: AuditEntry) -> tuple[Any, ...]:
+    return (
+        entry.zone_id,
+        entry.stream,
+        entry.seq,
+        sql.bind_datetime(entry.occurred_at),
+        entry.actor.role,
+        entry.actor.entity_id,
+        entry.action,
+        entry.subject,
+        entry.request_id,
+        sql.bind_details(dict(entry.details)),
+        entry.prev_hash,
+        entry.entry_hash,
+    )
 
 
 def get_receipt(session: Session, zone_id: str, corridor: str, sequence: int) -> StoredReceipt:

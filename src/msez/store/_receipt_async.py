@@ -1,0 +1,108 @@
+"""Receipt appends on PostgreSQL from the event loop: psycopg's asyncio connections in pipeline mode.
+
+The same transaction as :func:`msez.store.receipts.append_receipts` (the same SQL, the same batch planning), in
+two round trips: ``BEGIN`` + lock the head row + read the audit head go in one pipeline sync (each statement runs
+after the previous one, so the audit read happens after the lock is granted and sees what the previous holder
+committed), then the write statement and ``COMMIT``. Nothing blocks the event loop while the row lock is awaited,
+and no thread is involved, so requests keep being parsed (and queued for the next batch) meanwhile.
+
+Connections come from a small pool of this writer's own (one per corridor with a batch in flight); a connection
+that fails is closed and replaced on next use. Driver errors become ``ConflictError`` (integrity) or
+``DatabaseError`` (anything else), as :meth:`msez.store.Database.write` maps them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+from typing import Final
+
+import psycopg
+from sqlalchemy import Dialect
+from sqlalchemy.engine import make_url
+
+from msez.core import ConflictError, MsezError
+from msez.store._corridors import stream_of
+from msez.store._db import DatabaseError
+from msez.store._receipt_sql import receipt_sql
+from msez.store._receipts import Appended, Build, Draft, plan_batch
+
+POOL_SIZE: Final = 4
+
+
+class AsyncReceiptWriter:
+    """Appends batches of receipts over asyncio connections to one PostgreSQL database."""
+
+    def __init__(self, url: str, dialect: Dialect, *, pool_size: int = POOL_SIZE) -> None:
+        self._conninfo = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+        self._sql = receipt_sql(dialect)
+        self._idle: list[psycopg.AsyncConnection[tuple[object, ...]]] = []
+        self._slots: asyncio.Semaphore | None = None
+        self._pool_size = pool_size
+
+    async def append(self, zone_id: str, corridor: str, drafts: Sequence[Draft], build: Build) -> list[Appended]:
+        """Append ``drafts`` to the corridor's chain in one transaction (see the module docstring).
+
+        Raises:
+            NotFoundError, ConflictError: as :func:`~msez.store.receipts.append_receipts`.
+            DatabaseError: the database is unreachable or failed.
+        """
+        if self._slots is None:
+            self._slots = asyncio.Semaphore(self._pool_size)
+        async with self._slots:
+            conn = await self._connection()
+            try:
+                appended = await self._append(conn, zone_id, corridor, drafts, build)
+            except psycopg.Error as e:
+                await conn.close()
+                raise _translated(e) from e
+            except MsezError:
+                self._idle.append(conn)  # refused before writing; the transaction was rolled back
+                raise
+            except BaseException:
+                await conn.close()
+                raise
+            self._idle.append(conn)
+            return appended
+
+    async def _append(
+        self,
+        conn: psycopg.AsyncConnection[tuple[object, ...]],
+        zone_id: str,
+        corridor: str,
+        drafts: Sequence[Draft],
+        build: Build,
+    ) -> list[Appended]:
+        sql = self._sql
+        async with conn.pipeline() as pipeline, conn.transaction():
+            lock = await conn.execute(sql.lock_head, (zone_id, corridor))
+            audit = await conn.execute(sql.audit_head, (zone_id, stream_of(corridor)))
+            await pipeline.sync()
+            head, audit_head = await lock.fetchone(), await audit.fetchone()
+            batch = plan_batch(sql, zone_id, corridor, head=head, audit_head=audit_head, drafts=drafts, build=build)
+            for statement, params in sql.write_statements(batch.receipts, batch.audit, batch.head):
+                await conn.execute(statement, params)
+        return batch.appended
+
+    async def _connection(self) -> psycopg.AsyncConnection[tuple[object, ...]]:
+        while self._idle:
+            conn = self._idle.pop()
+            if not conn.closed:
+                return conn
+        try:
+            return await psycopg.AsyncConnection.connect(self._conninfo, autocommit=True)
+        except psycopg.Error as e:
+            raise DatabaseError(f"database unreachable: {type(e).__name__}") from e
+
+    async def close(self) -> None:
+        """Close the idle connections (at shutdown)."""
+        idle, self._idle = self._idle, []
+        for conn in idle:
+            await conn.close()
+
+
+def _translated(error: psycopg.Error) -> ConflictError | DatabaseError:
+    first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+    if isinstance(error, psycopg.IntegrityError):
+        return ConflictError(f"the write conflicts with stored data: {first}")
+    return DatabaseError(f"database write failed: {type(error).__name__}: {first}")
