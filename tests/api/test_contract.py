@@ -41,9 +41,36 @@ ROUTES = [
     ("GET", "/v1/audit/streams"),
     ("GET", "/v1/audit/streams/{id}/entries"),
     ("GET", "/v1/audit/streams/{id}/verify"),
+    ("POST", "/v1/corridors"),
+    ("GET", "/v1/corridors"),
+    ("GET", "/v1/corridors/{id}"),
+    ("POST", "/v1/corridors/{id}/transitions"),
+    ("POST", "/v1/corridors/{id}/receipts"),
+    ("GET", "/v1/corridors/{id}/receipts"),
+    ("GET", "/v1/corridors/{id}/receipts/{sequence}"),
+    ("GET", "/v1/corridors/{id}/receipts/{sequence}/inclusion-proof"),
+    ("POST", "/v1/corridors/{id}/checkpoints"),
+    ("GET", "/v1/corridors/{id}/checkpoints"),
+    ("GET", "/v1/corridors/{id}/checkpoints/{digest}"),
+    ("GET", "/v1/corridors/{id}/consistency-proof"),
+    ("GET", "/v1/corridors/{id}/finality"),
+    ("POST", "/v1/corridors/{id}/watcher-attestations"),
+    ("GET", "/v1/corridors/{id}/watcher-attestations"),
+    ("GET", "/v1/corridors/{id}/watcher-comparison"),
+    ("POST", "/v1/corridors/{id}/forks"),
+    ("GET", "/v1/corridors/{id}/forks"),
+    ("POST", "/v1/corridors/{id}/settlement/compute"),
+    ("GET", "/v1/corridors/{id}/settlement/plans/{plan}"),
+    ("POST", "/v1/corridors/{id}/settlement/plans/{plan}/instruct"),
+    ("POST", "/v1/corridors/route"),
 ]
+READ_ONLY_POSTS = {"/v1/corridors/route"}
 CASES = [pytest.param(method, path, id=f"{method} {path}") for method, path in ROUTES]
-WRITES = [pytest.param(method, path, id=f"{method} {path}") for method, path in ROUTES if method == "POST"]
+WRITES = [
+    pytest.param(method, path, id=f"{method} {path}")
+    for method, path in ROUTES
+    if method == "POST" and path not in READ_ONLY_POSTS
+]
 
 
 def _call(api: Api, method: str, path: str, role: str | None, **kwargs: object):  # type: ignore[no-untyped-def]
