@@ -90,3 +90,11 @@ def error(response: httpx2.Response) -> dict[str, Any]:
     assert set(body) == {"error"}, body
     assert {"code", "message"} <= set(body["error"]), body
     return body["error"]  # type: ignore[no-any-return]
+
+
+@pytest.fixture(scope="session")
+def corridor_module() -> Any:
+    """The corridor of the corridor tests: the node's key is a zone authority (tests/api/corridor_world.py)."""
+    from tests.api.corridor_world import make_corridor
+
+    return make_corridor()

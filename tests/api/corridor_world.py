@@ -6,8 +6,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-import pytest
-
 from msez.crypto import SigningKey
 from msez.vc import Signer
 from tests.api.conftest import ZONE_KEY, Api
@@ -33,10 +31,12 @@ class Corridor:
         return str(self.world.manifest["corridor_id"])
 
 
-def make_corridor(*, zone: Signer = ZONE) -> Corridor:
+def make_corridor(*, zone: Signer = ZONE, corridor_id: str | None = None) -> Corridor:
     partner = Signer.from_key(SigningKey.generate())
     watchers = tuple(Signer.from_key(SigningKey.generate()) for _ in range(3))
     world = World({"zone": (zone, "zone_authority"), "partner": (partner, "zone_authority")})
+    if corridor_id is not None:
+        world.manifest["corridor_id"] = corridor_id
     world.anchors.extend(
         World.anchor(f"watcher-{i}", w, ["corridor_watcher_attestation"]) for i, w in enumerate(watchers)
     )
@@ -44,11 +44,6 @@ def make_corridor(*, zone: Signer = ZONE) -> Corridor:
     world.agree("zone")
     world.agree("partner")
     return Corridor(world, partner, watchers)
-
-
-@pytest.fixture(scope="session")
-def corridor_module() -> Corridor:
-    return make_corridor()
 
 
 def open_corridor(api: Api, module: Corridor, *, jurisdiction_b: str = "ae-difc") -> dict[str, Any]:

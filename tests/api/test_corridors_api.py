@@ -13,7 +13,7 @@ from msez.api._bootstrap import read_zone_key
 from msez.store import Database
 from msez.vc import verify_credential
 from tests.api.conftest import Api, error, make_api
-from tests.api.corridor_world import ZONE, Corridor, append, corridor_module, open_corridor, transition  # noqa: F401
+from tests.api.corridor_world import ZONE, Corridor, append, open_corridor, transition
 from tests.conftest import REPO
 
 SWIFT = "org.momentum.msez.corridor.swift.iso20022-cross-border"
@@ -29,7 +29,11 @@ def swift_api(db: Database, zone: str) -> Iterator[Api]:
 
 def test_a_posted_module_opens_a_draft_corridor(api: Api, corridor_module: Corridor) -> None:
     opened = open_corridor(api, corridor_module)
-    assert (opened["corridor_id"], opened["state"], opened["source"]) == (corridor_module.corridor_id, "DRAFT", "posted")
+    assert (opened["corridor_id"], opened["state"], opened["source"]) == (
+        corridor_module.corridor_id,
+        "DRAFT",
+        "posted",
+    )
     assert (opened["jurisdiction_a"], opened["jurisdiction_b"]) == ("pk-rsez", "ae-difc")
     assert opened["head"] == {
         "receipt_count": 0,
@@ -140,7 +144,9 @@ def test_the_v2_lifecycle_with_evidence_and_finality(api: Api, corridor_module: 
         e["type"] for e in step["evidence"]
     }
     assert verify_credential(step["credential"]).ok and step["credential"]["issuer"] == str(ZONE.did)
-    early = api.post(f"/v1/corridors/{corridor}/transitions", {"to_state": "ACTIVE", "include_module_credentials": True})
+    early = api.post(
+        f"/v1/corridors/{corridor}/transitions", {"to_state": "ACTIVE", "include_module_credentials": True}
+    )
     assert early.status_code == 409 and "finality receipt_signed required" in error(early)["message"]
     append(api, corridor)
     transition(api, corridor, "ACTIVE", include_module_credentials=True)

@@ -18,7 +18,7 @@ from msez.corridor import (
     verify_inclusion,
 )
 from tests.api.conftest import Api, error
-from tests.api.corridor_world import Corridor, active_corridor, append, corridor_module, open_corridor  # noqa: F401
+from tests.api.corridor_world import Corridor, active_corridor, append, open_corridor
 
 MISSING = str(uuid.uuid4())
 
@@ -40,7 +40,11 @@ def test_appended_receipts_form_a_chain_that_verifies(api: Api, corridor_module:
     assert [a["mmr_size"] for a in acks] == [2, 3, 4, 5]
     stored = _receipts(api, corridor)
     head = verify_chain(stored, _policy(api, corridor))
-    assert (head.receipt_count, head.final_state_root, head.mmr_root) == (5, acks[-1]["next_root"], acks[-1]["mmr_root"])
+    assert (head.receipt_count, head.final_state_root, head.mmr_root) == (
+        5,
+        acks[-1]["next_root"],
+        acks[-1]["mmr_root"],
+    )
     assert stored[1]["transition"] == envelope and stored[3]["transition"]["kind"] == "noop"
     assert stored[4]["transition"]["kind"] == "generic" and stored[4]["transition"]["payload"] == {"n": 7}
     one = api.get(f"/v1/corridors/{corridor}/receipts/2", role="regulator").json()
@@ -127,7 +131,9 @@ def test_checkpoints_and_proofs_verify(api: Api, corridor_module: Corridor) -> N
     assert [c["receipt_count"] for c in listed] == [5, 8]
     assert api.get(f"/v1/corridors/{corridor}/checkpoints/{new['digest']}").json()["document"] == new["document"]
     unknown = api.get(f"/v1/corridors/{corridor}/checkpoints/{'0' * 64}")
-    assert unknown.status_code == 404 and error(unknown)["message"] == f"corridor {corridor} has no checkpoint {'0' * 64}"
+    assert (
+        unknown.status_code == 404 and error(unknown)["message"] == f"corridor {corridor} has no checkpoint {'0' * 64}"
+    )
 
 
 def test_an_empty_chain_has_nothing_to_checkpoint(api: Api, corridor_module: Corridor) -> None:
