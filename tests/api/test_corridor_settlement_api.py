@@ -93,7 +93,8 @@ def test_instruction_refusals(api: Api, corridor_module: Corridor) -> None:
     plan = _plan(api, corridor)["id"]
     path = f"/v1/corridors/{corridor}/settlement/plans/{plan}/instruct"
     partial = api.post(path, {"parties": {k: v for k, v in PARTIES.items() if k != "INITECH"}})
-    assert partial.status_code == 404 and "no account details for party 'INITECH'" in error(partial)["message"]
+    assert partial.status_code == 422
+    assert error(partial)["message"] == "parties: leg USD:000002: no account details for party 'INITECH'"
     bad_bic = api.post(path, {"parties": {**PARTIES, "ACME": {**PARTIES["ACME"], "agent_bic": "HABBXXKA"}}})
     assert bad_bic.status_code == 422 and "invalid BIC" in error(bad_bic)["message"]
     absent = api.post(f"/v1/corridors/{corridor}/settlement/plans/{MISSING}/instruct", {"parties": PARTIES})

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import weakref
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import timedelta
 from functools import cache
 from pathlib import Path
@@ -41,18 +42,28 @@ MODULE_SUFFIXES: Final = (".yaml", ".yml", ".json")
 MAX_MODULE_FILES: Final = 64
 
 
+@dataclass(frozen=True)
 class Channel:
     """The static half of one corridor: what building and checking its receipts needs."""
 
-    __slots__ = ("corridor_id", "genesis_root", "id", "lawpacks", "policy", "rulesets")
+    id: str
+    corridor_id: str
+    genesis_root: str
+    policy: StateChannelPolicy
+    lawpacks: tuple[str, ...]
+    rulesets: tuple[str, ...]
 
-    def __init__(self, record: corridors.Corridor) -> None:
-        self.id = record.id
-        self.corridor_id = record.corridor_id
-        self.genesis_root = record.genesis_root
-        self.policy = StateChannelPolicy.from_json(dict(record.policy))
-        self.lawpacks = sorted(d.hex for d in self.policy.lawpack_digest_set)
-        self.rulesets = sorted(d.hex for d in self.policy.ruleset_digest_set)
+    @classmethod
+    def of(cls, record: corridors.Corridor) -> Channel:
+        policy = StateChannelPolicy.from_json(dict(record.policy))
+        return cls(
+            record.id,
+            record.corridor_id,
+            record.genesis_root,
+            policy,
+            tuple(sorted(d.hex for d in policy.lawpack_digest_set)),
+            tuple(sorted(d.hex for d in policy.ruleset_digest_set)),
+        )
 
 
 class CorridorService:
@@ -79,7 +90,7 @@ class CorridorService:
         """
         found = self._channels.get(corridor)
         if found is None:
-            found = self._channels[corridor] = Channel(corridors.get_corridor(session, self.zone_id, corridor))
+            found = self._channels[corridor] = Channel.of(corridors.get_corridor(session, self.zone_id, corridor))
         return found
 
     def build_receipt(
@@ -123,8 +134,8 @@ class CorridorService:
             head.receipt_count,
             head.next_root,
             head.peaks,
-            tuple(channel.lawpacks) if filled else (),
-            tuple(channel.rulesets) if filled else (),
+            channel.lawpacks if filled else (),
+            channel.rulesets if filled else (),
             head.last_timestamp,
         )
 

@@ -52,12 +52,13 @@ def orchestrated(out: W, written: Written[Any]) -> W:
     return out if extras is None else out.model_copy(update={"orchestration": Orchestration(**extras)})
 
 
-def readable_channel(ctx: Context, corridor: uuid.UUID) -> tuple[CorridorService, Channel]:
-    """The corridor service and the corridor's channel, for a caller allowed to read corridors.
+def corridor_channel(ctx: Context, corridor: uuid.UUID, role: Role = Role.REGULATOR) -> tuple[CorridorService, Channel]:
+    """The corridor service and the corridor's channel, for a caller with at least ``role`` (regulators read
+    corridors, zone admins write them; entity operators do neither).
 
     Raises:
-        PolicyError: an entity operator. NotFoundError: no such corridor.
+        PolicyError: the caller's role is below ``role``. NotFoundError: no such corridor.
     """
-    ctx.caller.require(Role.REGULATOR)
+    ctx.caller.require(role)
     service = corridor_service(ctx.node)
     return service, ctx.read(lambda s: service.channel(s, str(corridor)))

@@ -21,7 +21,7 @@ from pydantic import Field, StringConstraints
 from sqlalchemy.orm import Session
 
 from msez.api._auth import Role
-from msez.api._corridor_wire import CorridorKey, Document, orchestrated, readable_channel
+from msez.api._corridor_wire import CorridorKey, Document, corridor_channel, orchestrated
 from msez.api._node import Tx, WriteOp
 from msez.api._wire import MAX_PAGE, Ctx, In, WriteOut
 from msez.core import NotFoundError, Timestamp, ValidationError, payload_digest
@@ -73,7 +73,7 @@ class ForkOut(WriteOut):
 
 @router.get("/{corridor}/finality", summary="The finality level of the head, with its evidence")
 def finality(corridor: CorridorKey, ctx: Ctx) -> dict[str, Any]:
-    service, channel = readable_channel(ctx, corridor)
+    service, channel = corridor_channel(ctx, corridor)
 
     def work(session: Session) -> dict[str, Any]:
         head = corridors.read_head(session, ctx.zone_id, channel.id)
@@ -86,8 +86,7 @@ def finality(corridor: CorridorKey, ctx: Ctx) -> dict[str, Any]:
 def add_watcher_attestation(
     corridor: CorridorKey, document: Annotated[dict[str, Any], Body()], ctx: Ctx
 ) -> WatcherAttestationOut:
-    _, channel = readable_channel(ctx, corridor)
-    ctx.caller.require(Role.ZONE_ADMIN)
+    _, channel = corridor_channel(ctx, corridor, Role.ZONE_ADMIN)
     comparison = compare_watchers([document], channel.policy, now=Timestamp.now())
     if comparison.excluded:
         refused = comparison.excluded[0]
@@ -123,7 +122,7 @@ def list_watcher_attestations(
     offset: Annotated[int, Query(ge=0, le=2**62)] = 0,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 100,
 ) -> list[WatcherAttestationOut]:
-    _, channel = readable_channel(ctx, corridor)
+    _, channel = corridor_channel(ctx, corridor)
     found = ctx.read(
         lambda s: corridor_evidence.list_watcher_attestations(s, ctx.zone_id, channel.id, offset=offset, limit=limit)
     )
@@ -132,14 +131,13 @@ def list_watcher_attestations(
 
 @router.get("/{corridor}/watcher-comparison", summary="watcher-compare over the fresh attestations: forks, lag, quorum")
 def watcher_comparison(corridor: CorridorKey, ctx: Ctx) -> dict[str, Any]:
-    service, channel = readable_channel(ctx, corridor)
+    service, channel = corridor_channel(ctx, corridor)
     return ctx.read(lambda s: service.watchers(s, channel, Timestamp.now()).to_json())
 
 
 @router.post("/{corridor}/forks", status_code=201, summary="Resolve a fork: automatic choice, alarm and resolution VCs")
 def resolve_fork(corridor: CorridorKey, body: ForkIn, ctx: Ctx) -> ForkOut:
-    service, channel = readable_channel(ctx, corridor)
-    ctx.caller.require(Role.ZONE_ADMIN)
+    service, channel = corridor_channel(ctx, corridor, Role.ZONE_ADMIN)
     fork = detect_fork(body.receipt_a, body.receipt_b, ReceiptChecker(channel.policy))
     now = Timestamp.now()
     choice = choose_fork(
@@ -196,7 +194,7 @@ def list_forks(
     offset: Annotated[int, Query(ge=0, le=2**62)] = 0,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 100,
 ) -> list[ForkOut]:
-    _, channel = readable_channel(ctx, corridor)
+    _, channel = corridor_channel(ctx, corridor)
     found = ctx.read(
         lambda s: corridor_evidence.list_fork_resolutions(s, ctx.zone_id, channel.id, offset=offset, limit=limit)
     )

@@ -23,7 +23,7 @@ from pydantic import Field, StringConstraints, model_validator
 
 from msez.api._auth import Role
 from msez.api._corridor_service import corridor_service
-from msez.api._corridor_wire import CorridorKey, CorridorOut, Document, orchestrated, readable_channel
+from msez.api._corridor_wire import CorridorKey, CorridorOut, Document, corridor_channel, orchestrated
 from msez.api._node import Tx, WriteOp
 from msez.api._wire import Ctx, In, Out, Paging, Text255, WriteOut
 from msez.core import Timestamp, ValidationError, payload_digest
@@ -159,8 +159,7 @@ def get_corridor(corridor: CorridorKey, ctx: Ctx) -> CorridorDetailOut:
 
 @router.post("/{corridor}/transitions", status_code=201, summary="Move the corridor through its v2 lifecycle")
 def transition(corridor: CorridorKey, body: TransitionIn, ctx: Ctx) -> TransitionWriteOut:
-    service, channel = readable_channel(ctx, corridor)
-    ctx.caller.require(Role.ZONE_ADMIN)
+    service, channel = corridor_channel(ctx, corridor, Role.ZONE_ADMIN)
 
     def work(tx: Tx) -> tuple[corridors.Corridor, corridors.Transition]:
         head = corridors.lock_head(tx.session, tx.zone_id, channel.id)

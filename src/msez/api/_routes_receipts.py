@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from msez.api._auth import Role
 from msez.api._corridor_service import Channel, CorridorService, corridor_service
-from msez.api._corridor_wire import CorridorKey, Digest, Document, Sequence, orchestrated, readable_channel
+from msez.api._corridor_wire import CorridorKey, Digest, Document, Sequence, corridor_channel, orchestrated
 from msez.api._node import Tx, WriteOp
 from msez.api._wire import MAX_PAGE, Ctx, In, Out, WriteOut
 from msez.core import CanonicalizationError, ConflictError, NotFoundError, Timestamp, ValidationError
@@ -124,14 +124,14 @@ def list_receipts(
     start: Annotated[int, Query(alias="from", ge=0, le=2**62, description="First sequence.")] = 0,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 100,
 ) -> list[ReceiptOut]:
-    _, channel = readable_channel(ctx, corridor)
+    _, channel = corridor_channel(ctx, corridor)
     found = ctx.read(lambda s: receipts.list_receipts(s, ctx.zone_id, channel.id, offset=start, limit=limit))
     return [ReceiptOut.of(r) for r in found]
 
 
 @router.get("/{corridor}/receipts/{sequence}", summary="One signed receipt")
 def get_receipt(corridor: CorridorKey, sequence: Sequence, ctx: Ctx) -> ReceiptOut:
-    _, channel = readable_channel(ctx, corridor)
+    _, channel = corridor_channel(ctx, corridor)
     return ReceiptOut.of(ctx.read(lambda s: receipts.get_receipt(s, ctx.zone_id, channel.id, sequence)))
 
 
@@ -142,7 +142,7 @@ def get_receipt(corridor: CorridorKey, sequence: Sequence, ctx: Ctx) -> ReceiptO
 def inclusion_proof(
     corridor: CorridorKey, sequence: Sequence, ctx: Ctx, checkpoint: Hex64 | None = None
 ) -> InclusionProofOut:
-    service, channel = readable_channel(ctx, corridor)
+    service, channel = corridor_channel(ctx, corridor)
 
     def work(session: Session) -> InclusionProofOut:
         stored = _checkpoint(session, ctx.zone_id, channel, checkpoint)
@@ -171,8 +171,7 @@ def _checkpoint(session: Session, zone_id: str, channel: Channel, digest: str | 
 
 @router.post("/{corridor}/checkpoints", status_code=201, summary="Checkpoint the head: build, sign and store")
 def create_checkpoint(corridor: CorridorKey, ctx: Ctx) -> CheckpointOut:
-    service, channel = readable_channel(ctx, corridor)
-    ctx.caller.require(Role.ZONE_ADMIN)
+    service, channel = corridor_channel(ctx, corridor, Role.ZONE_ADMIN)
 
     def work(tx: Tx) -> corridor_evidence.Checkpoint:
         head = corridors.lock_head(tx.session, tx.zone_id, channel.id)
@@ -211,7 +210,7 @@ def list_checkpoints(
     offset: Annotated[int, Query(ge=0, le=2**62)] = 0,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 100,
 ) -> list[CheckpointOut]:
-    _, channel = readable_channel(ctx, corridor)
+    _, channel = corridor_channel(ctx, corridor)
     found = ctx.read(
         lambda s: corridor_evidence.list_checkpoints(s, ctx.zone_id, channel.id, offset=offset, limit=limit)
     )
@@ -220,7 +219,7 @@ def list_checkpoints(
 
 @router.get("/{corridor}/checkpoints/{digest}", summary="One signed checkpoint")
 def get_checkpoint(corridor: CorridorKey, digest: Digest, ctx: Ctx) -> CheckpointOut:
-    _, channel = readable_channel(ctx, corridor)
+    _, channel = corridor_channel(ctx, corridor)
     return CheckpointOut.of(ctx.read(lambda s: corridor_evidence.get_checkpoint(s, ctx.zone_id, channel.id, digest)))
 
 
@@ -228,7 +227,7 @@ def get_checkpoint(corridor: CorridorKey, digest: Digest, ctx: Ctx) -> Checkpoin
     "/{corridor}/consistency-proof", summary="Proof that an older checkpoint's MMR is a prefix of a newer one's"
 )
 def consistency_proof(corridor: CorridorKey, old: Hex64, new: Hex64, ctx: Ctx) -> ConsistencyProofOut:
-    service, channel = readable_channel(ctx, corridor)
+    service, channel = corridor_channel(ctx, corridor)
 
     def work(session: Session) -> ConsistencyProofOut:
         stored = [corridor_evidence.get_checkpoint(session, ctx.zone_id, channel.id, d) for d in (old, new)]

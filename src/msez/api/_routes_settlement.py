@@ -19,11 +19,11 @@ from pydantic import Field, StringConstraints, model_validator
 from sqlalchemy.orm import Session
 
 from msez.api._auth import Role
-from msez.api._corridor_service import Channel, CorridorService
-from msez.api._corridor_wire import CorridorKey, orchestrated, readable_channel
+from msez.api._corridor_service import Channel
+from msez.api._corridor_wire import CorridorKey, corridor_channel, orchestrated
 from msez.api._node import Tx, WriteOp
 from msez.api._wire import Ctx, In, Out, Text255, WriteOut
-from msez.core import ConflictError, NotFoundError, Timestamp
+from msez.core import ConflictError, NotFoundError, Timestamp, ValidationError
 from msez.settlement import (
     CorridorEdge,
     CorridorGraph,
@@ -130,7 +130,7 @@ class RouteOut(Out):
 
 @router.post("/{corridor}/settlement/compute", status_code=201, summary="Net obligations into a signed plan")
 def compute(corridor: CorridorKey, body: ComputeIn, ctx: Ctx) -> PlanOut:
-    service, channel = _active(ctx, corridor)
+    service, channel = corridor_channel(ctx, corridor, Role.ZONE_ADMIN)
     obligations = [
         Obligation(o.from_party, o.to_party, o.amount, o.currency, channel.corridor_id, o.priority)
         for o in body.obligations
@@ -160,7 +160,7 @@ def compute(corridor: CorridorKey, body: ComputeIn, ctx: Ctx) -> PlanOut:
 
 @router.get("/{corridor}/settlement/plans/{plan}", summary="A settlement plan and its pacs.008 instructions")
 def get_plan(corridor: CorridorKey, plan: uuid.UUID, ctx: Ctx) -> PlanDetailOut:
-    _, channel = readable_channel(ctx, corridor)
+    _, channel = corridor_channel(ctx, corridor)
 
     def work(session: Session) -> PlanDetailOut:
         stored = settlements.get_plan(session, ctx.zone_id, channel.id, str(plan))
@@ -172,7 +172,7 @@ def get_plan(corridor: CorridorKey, plan: uuid.UUID, ctx: Ctx) -> PlanDetailOut:
 
 @router.post("/{corridor}/settlement/plans/{plan}/instruct", status_code=201, summary="pacs.008 for the plan's legs")
 def instruct(corridor: CorridorKey, plan: uuid.UUID, body: InstructIn, ctx: Ctx) -> InstructionOut:
-    _, channel = _active(ctx, corridor)
+    _, channel = corridor_channel(ctx, corridor, Role.ZONE_ADMIN)
     accounts = {
         party: PartyAccount(party, a.name, a.agent_bic, iban=a.iban, account=a.account, lei=a.lei)
         for party, a in body.parties.items()
@@ -183,13 +183,16 @@ def instruct(corridor: CorridorKey, plan: uuid.UUID, body: InstructIn, ctx: Ctx)
         _require_active(tx, channel)
         stored = settlements.get_plan(tx.session, tx.zone_id, channel.id, str(plan))
         legs = [SettlementLeg(**leg) for leg in stored.plan["legs"]]
-        message = build_pacs008(
-            legs,
-            accounts,
-            instructing_agent=body.instructing_agent_bic,
-            created_at=Timestamp.now(),
-            remittance=remittance,
-        )
+        try:
+            message = build_pacs008(
+                legs,
+                accounts,
+                instructing_agent=body.instructing_agent_bic,
+                created_at=Timestamp.now(),
+                remittance=remittance,
+            )
+        except NotFoundError as e:  # a party of the plan without account details in the body: bad input
+            raise ValidationError(f"parties: {e.message}") from e
         sent = settlements.add_instruction(
             tx.session,
             tx.zone_id,
@@ -239,12 +242,6 @@ def route(body: RouteIn, ctx: Ctx) -> RouteOut:
         total_settlement_time_secs=found.total_settlement_time_secs,
         hops=hops,
     )
-
-
-def _active(ctx: Ctx, corridor: CorridorKey) -> tuple[CorridorService, Channel]:
-    service, channel = readable_channel(ctx, corridor)
-    ctx.caller.require(Role.ZONE_ADMIN)
-    return service, channel
 
 
 def _require_active(tx: Tx, channel: Channel) -> None:
