@@ -60,6 +60,7 @@ ROUTES = [
     ("POST", "/v1/corridors/{id}/forks"),
     ("GET", "/v1/corridors/{id}/forks"),
     ("POST", "/v1/corridors/{id}/settlement/compute"),
+    ("GET", "/v1/corridors/{id}/settlement/plans"),
     ("GET", "/v1/corridors/{id}/settlement/plans/{plan}"),
     ("POST", "/v1/corridors/{id}/settlement/plans/{plan}/instruct"),
     ("POST", "/v1/corridors/route"),

@@ -57,6 +57,9 @@ def test_a_signed_plan_and_its_pacs008(api: Api, corridor_module: Corridor) -> N
     detail = api.get(f"/v1/corridors/{corridor}/settlement/plans/{stored['id']}", role="regulator").json()
     assert [i["message_id"] for i in detail["instructions"]] == [message.message_id]
     assert _plan(api, corridor, mode="min-legs")["plan"]["mode"] == "min-legs"
+    listed = api.get(f"/v1/corridors/{corridor}/settlement/plans").json()
+    assert [p["plan"]["mode"] for p in listed] == ["greedy", "min-legs"] and listed[0]["id"] == stored["id"]
+    assert api.get(f"/v1/corridors/{corridor}/settlement/plans", role="operator").status_code == 403
 
 
 @pytest.mark.parametrize(

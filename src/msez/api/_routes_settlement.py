@@ -22,7 +22,7 @@ from msez.api._auth import Role
 from msez.api._corridor_service import Channel
 from msez.api._corridor_wire import CorridorKey, corridor_channel, orchestrated
 from msez.api._node import Tx, WriteOp
-from msez.api._wire import Ctx, In, Out, Text255, WriteOut
+from msez.api._wire import Ctx, In, Out, Paging, Text255, WriteOut
 from msez.core import ConflictError, NotFoundError, Timestamp, ValidationError
 from msez.settlement import (
     CorridorEdge,
@@ -156,6 +156,15 @@ def compute(corridor: CorridorKey, body: ComputeIn, ctx: Ctx) -> PlanOut:
 
     written = ctx.write(WriteOp("corridor", "settlement.plan", None, {"corridor": channel.id}), work)
     return orchestrated(PlanOut.of(written.result), written)
+
+
+@router.get("/{corridor}/settlement/plans", summary="Settlement plans of this corridor, oldest first")
+def list_plans(corridor: CorridorKey, ctx: Ctx, paging: Paging) -> list[PlanOut]:
+    _, channel = corridor_channel(ctx, corridor)
+    found = ctx.read(
+        lambda s: settlements.list_plans(s, ctx.zone_id, channel.id, offset=paging.offset, limit=paging.limit)
+    )
+    return [PlanOut.of(p) for p in found]
 
 
 @router.get("/{corridor}/settlement/plans/{plan}", summary="A settlement plan and its pacs.008 instructions")

@@ -186,10 +186,6 @@ def list_corridors(
     return [_corridor(corridor, head) for corridor, head in rows]
 
 
-def count_corridors(session: Session, zone_id: str) -> int:
-    return int(session.scalar(select(func.count()).where(CorridorRow.zone_id == zone_id)) or 0)
-
-
 _READ_HEAD: Final = select(
     CorridorHeadRow.corridor_uuid,
     CorridorHeadRow.state,
