@@ -49,6 +49,8 @@ def test_a_posted_module_opens_a_draft_corridor(api: Api, corridor_module: Corri
     assert "corridor.yaml" in detail["module_files"] and detail["history"] == []
     assert [c["id"] for c in api.get("/v1/corridors").json()] == [opened["id"]]
     assert api.get("/v1/corridors", params={"state": "ACTIVE"}).json() == []
+    legacy = api.get("/v1/corridors", params={"state": "OPERATIONAL"})
+    assert legacy.status_code == 422 and error(legacy)["message"].startswith("query.state:")
     trail = api.get(f"/v1/audit/streams/corridor:{opened['id']}/verify").json()
     assert (trail["ok"], trail["entries"]) == (True, 1)
 

@@ -50,6 +50,8 @@ def test_appended_receipts_form_a_chain_that_verifies(api: Api, corridor_module:
     one = api.get(f"/v1/corridors/{corridor}/receipts/2", role="regulator").json()
     assert (one["sequence"], one["next_root"], one["receipt"]) == (2, acks[1]["next_root"], stored[2])
     assert [r["sequence"] for r in api.get(f"/v1/corridors/{corridor}/receipts", params={"from": 3}).json()] == [3, 4]
+    assert api.get(f"/v1/corridors/{corridor}/receipts", params={"from": -1}).status_code == 422
+    assert api.get(f"/v1/corridors/{corridor}/receipts/-1").status_code == 422
     corridor_head = api.get(f"/v1/corridors/{corridor}").json()["head"]
     assert (corridor_head["sequence"], corridor_head["mmr_root"]) == (4, acks[-1]["mmr_root"])
     trail = api.get(f"/v1/audit/streams/corridor:{corridor}/verify").json()

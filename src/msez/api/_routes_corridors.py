@@ -177,21 +177,18 @@ def transition(corridor: CorridorKey, body: TransitionIn, ctx: Ctx) -> Transitio
             now=now,
         )
         applied = lifecycle.apply(credential, channel.policy, evidence=evidence, finality=finality, now=now)
+        record_of = corridors.AppliedTransition(
+            from_state=applied.from_state,
+            to_state=applied.to_state,
+            transition=applied.transition,
+            transitioned_at=applied.at.datetime,
+            finality_level=finality.label,
+            reason=body.reason,
+            evidence=[{"type": e.type, "digest": e.digest.hex} for e in applied.evidence],
+            credential=credential,
+        )
         step = corridors.record_transition(
-            tx.session,
-            tx.zone_id,
-            channel.id,
-            lifecycle=lifecycle.to_json(),
-            applied=corridors.AppliedTransition(
-                from_state=applied.from_state,
-                to_state=applied.to_state,
-                transition=applied.transition,
-                transitioned_at=applied.at.datetime,
-                finality_level=finality.label,
-                reason=body.reason,
-                evidence=[{"type": e.type, "digest": e.digest.hex} for e in applied.evidence],
-                credential=credential,
-            ),
+            tx.session, tx.zone_id, channel.id, lifecycle=lifecycle.to_json(), applied=record_of
         )
         details = {"from": step.from_state, "to": step.to_state, "finality": finality.label}
         tx.audit(corridors.stream_of(channel.id), "lifecycle.transition", subject=step.transition, details=details)

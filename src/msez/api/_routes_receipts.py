@@ -26,7 +26,7 @@ from msez.api._corridor_service import Channel, CorridorService, corridor_servic
 from msez.api._corridor_wire import CorridorKey, Digest, Document, Sequence, corridor_channel, orchestrated
 from msez.api._node import Tx, WriteOp
 from msez.api._wire import MAX_PAGE, Ctx, In, Out, WriteOut
-from msez.core import CanonicalizationError, ConflictError, NotFoundError, Timestamp, ValidationError
+from msez.core import ConflictError, NotFoundError, Timestamp, ValidationError
 from msez.corridor import (
     CheckpointError,
     build_checkpoint,
@@ -95,10 +95,7 @@ async def append_receipt(corridor: CorridorKey, body: ReceiptIn, ctx: Ctx) -> Ap
     channel = service.cached(str(corridor))
     if channel is None:
         channel = await anyio.to_thread.run_sync(_load_channel, ctx, service, corridor)
-    try:
-        envelope = coerce_transition(body.transition)
-    except CanonicalizationError as e:
-        raise ValidationError(f"transition: {e.message}") from e
+    envelope = coerce_transition(body.transition)  # a malformed envelope or a float in it: 422
     draft = receipts.Draft(envelope, audit.Actor(ctx.caller.role.label, ctx.caller.entity_id), ctx.request_id)
     done = await service.appender.append(channel, draft)
     return AppendedOut(
