@@ -40,13 +40,13 @@ CASES = [
 ]
 
 
-def _call(api: Api, method: str, corridor: str, suffix: str, body: Any, role: str) -> Any:
+def _call(api: Api, method: str, corridor: str, suffix: str, body: Any, *, role: str) -> Any:
     return api.client.request(method, f"/v1/corridors/{corridor}{suffix}", json=body, headers=api.headers(role))
 
 
 @pytest.mark.parametrize(("method", "suffix", "body"), CASES)
 def test_corridor_routes_refuse_entity_operators(api: Api, method: str, suffix: str, body: Any) -> None:
-    response = _call(api, method, MISSING, suffix, body, "operator")
+    response = _call(api, method, MISSING, suffix, body, role="operator")
     assert response.status_code == 403
     needed = "regulator" if method == "GET" else "zone_admin"
     assert error(response)["message"] == f"role '{needed}' required, caller has 'entity_operator'"
@@ -54,13 +54,13 @@ def test_corridor_routes_refuse_entity_operators(api: Api, method: str, suffix: 
 
 @pytest.mark.parametrize(("method", "suffix", "body"), CASES)
 def test_corridor_routes_need_an_existing_corridor(api: Api, method: str, suffix: str, body: Any) -> None:
-    response = _call(api, method, MISSING, suffix, body, "admin")
+    response = _call(api, method, MISSING, suffix, body, role="admin")
     assert response.status_code == 404, response.text
     assert error(response) == {"code": "NOT_FOUND", "message": f"corridor {MISSING} not found"}
 
 
 @pytest.mark.parametrize(("method", "suffix", "body"), CASES)
 def test_corridor_ids_are_uuids(api: Api, method: str, suffix: str, body: Any) -> None:
-    response = _call(api, method, "not-a-uuid", suffix, body, "admin")
+    response = _call(api, method, "not-a-uuid", suffix, body, role="admin")
     assert response.status_code == 422
     assert error(response)["message"].startswith("path.corridor:")
