@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import asyncio
 import multiprocessing
+import uuid
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import text
 
 from msez.core import ConflictError, NotFoundError
@@ -59,6 +62,21 @@ def test_batches_extend_one_chain(db: Database, zone: str) -> None:
     assert (stored.receipt_count, stored.next_root, stored.mmr_root) == (6, head.final_state_root, head.mmr_root)
     assert stored.peaks == head.peaks and stored.last_timestamp == head.last_timestamp
     assert report.ok and report.entries == 6
+
+
+@given(sizes=st.lists(st.integers(min_value=1, max_value=5), min_size=1, max_size=5))
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_any_split_into_batches_gives_one_gap_free_chain(db: Database, sizes: list[int]) -> None:
+    zone = f"test-zone-{uuid.uuid4().hex[:12]}"
+    corridor = _open(db, zone)
+    for size in sizes:
+        with db.write() as session:
+            receipts.append_receipts(session, zone, corridor, [draft(n) for n in range(size)], build)
+    chain = _chain(db, zone, corridor)
+    assert [r["sequence"] for r in chain] == list(range(sum(sizes)))
+    assert verify_chain(chain, POLICY).receipt_count == sum(sizes)
+    with db.read() as session:
+        assert audit.verify_stream(session, zone, corridors.stream_of(corridor)).entries == sum(sizes)
 
 
 def test_refused_batches_leave_nothing(db: Database, zone: str) -> None:
