@@ -1,13 +1,14 @@
 """Group commit of receipt appends, per corridor, inside one worker process.
 
-Requests to append to one corridor join that corridor's queue; while one batch is being written (in a worker
-thread, in one database transaction), the requests that arrive meanwhile wait in the queue and form the next
-batch. A batch commits or fails as a whole, and every request in it is answered only after its transaction
-committed, so a ``201`` always names a durable receipt. Nothing here decides sequences: each batch locks the
-corridor's head row and numbers its receipts from what it reads there (:func:`msez.store.receipts.
-append_receipts`), which is what keeps several worker processes (each with its own queues) correct.
+Requests to append to one corridor join that corridor's queue; while one batch is being written (one database
+transaction: on PostgreSQL from the event loop through :class:`msez.store.AsyncReceiptWriter`, on SQLite in a
+worker thread), the requests that arrive meanwhile wait in the queue and form the next batch. A batch commits or
+fails as a whole, and every request in it is answered only after its transaction committed, so a ``201`` always
+names a durable receipt. Nothing here decides sequences: each batch locks the corridor's head row and numbers its
+receipts from what it reads there (:func:`msez.store.receipts.append_receipts`), which is what keeps several
+worker processes (each with its own queues) correct.
 
-Batching trades nothing for throughput: a request never waits for a timer, only for the batch in flight.
+Batching costs no latency: a request never waits for a timer, only for the batch in flight.
 """
 
 from __future__ import annotations
