@@ -135,3 +135,11 @@ def persisted(database: Database, zone_id: str) -> dict[str, int]:
             "attestations": attestations.totals(session, zone_id)[0],
             "audit": sum(n for s, n in overview.audit_streams(session, zone_id).items() if s != "regulator"),
         }
+
+
+@pytest.fixture(scope="session")
+def corridor_module() -> Any:
+    """The corridor of the corridor tests: the node's key is a zone authority (tests/api/corridor_world.py)."""
+    from tests.api.corridor_world import make_corridor
+
+    return make_corridor()

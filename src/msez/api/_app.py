@@ -8,6 +8,7 @@ the zero-argument factory uvicorn workers call (``msez serve`` prepares the envi
 
 from __future__ import annotations
 
+import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Final
@@ -20,14 +21,19 @@ from msez.api import (
     _routes_assets,
     _routes_audit,
     _routes_consent,
+    _routes_corridor_watch,
+    _routes_corridors,
     _routes_credentials,
     _routes_entities,
     _routes_fiscal,
     _routes_identity,
     _routes_licences,
     _routes_ownership,
+    _routes_receipts,
     _routes_regulator,
+    _routes_settlement,
 )
+from msez.api._corridor_service import close_corridor_service
 from msez.api._errors import install_error_handlers
 from msez.api._middleware import NodeMiddleware
 from msez.api._node import Node
@@ -47,8 +53,14 @@ ROUTERS: Final[tuple[APIRouter, ...]] = (
     _routes_credentials.router,
     _routes_licences.router,
     _routes_regulator.router,
+    _routes_corridors.router,
+    _routes_receipts.router,
+    _routes_corridor_watch.router,
+    _routes_settlement.router,
 )
-READ_ONLY_POSTS: Final = frozenset({_routes_regulator.QUERY_PATH, "/v1/credentials/verify"})
+READ_ONLY_POSTS: Final = frozenset(
+    {_routes_regulator.QUERY_PATH, "/v1/credentials/verify", _routes_settlement.ROUTE_PATH}
+)
 DESCRIPTION: Final = (
     "The msez zone node: the entity registry and the Mass primitives (ownership, fiscal, identity, consent) over a "
     "persistent store, with compliance orchestration against the zone's pinned packs (sanctions refusals, signed "
@@ -67,6 +79,7 @@ def create_app(settings: Settings, *, database: Database | None = None) -> FastA
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         yield
+        await close_corridor_service(node)
         await node.limiter.close()
         node.db.dispose()
 
@@ -90,5 +103,13 @@ def create_app(settings: Settings, *, database: Database | None = None) -> FastA
 
 
 def app_from_env() -> FastAPI:
-    """``create_app(Settings.from_env())``, for ``uvicorn --factory`` and its worker processes."""
-    return create_app(Settings.from_env())
+    """``create_app(Settings.from_env())``, for ``uvicorn --factory`` and its worker processes.
+
+    The objects that exist once the app is built (modules, schemas, models) live as long as the process, so they
+    are moved out of the garbage collector's sight (``gc.freeze``): otherwise every full collection walks them
+    all, a pause of tens of milliseconds that showed as the p99 of write routes under load.
+    """
+    app = create_app(Settings.from_env())
+    gc.collect()
+    gc.freeze()
+    return app

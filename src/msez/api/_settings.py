@@ -13,6 +13,9 @@
 ``MSEZ_PUBLIC_URL``        the node's public base URL, in status list credential URLs (default
                            ``http://localhost:8080``)
 =========================  ==========================================================================
+
+The module library (``modules/``, where corridor modules are found) is the nearest folder above the zone manifest
+that has a ``modules/`` directory.
 """
 
 from __future__ import annotations
@@ -23,8 +26,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Final
 
-from msez.core import ValidationError
+from msez.core import NotFoundError, ValidationError
 from msez.crypto import SigningKey
+from msez.zone import Library
 
 DEFAULT_ZONE: Final = Path("jurisdictions/pk-rsez/zone.yaml")
 DEFAULT_DATA_DIR: Final = Path("var")
@@ -70,6 +74,7 @@ class Settings:
     data_dir: Path = DEFAULT_DATA_DIR
     zone_path: Path = DEFAULT_ZONE
     public_url: str = DEFAULT_PUBLIC_URL
+    library_root: Path | None = None
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -99,7 +104,15 @@ class Settings:
             data_dir=data_dir,
             zone_path=zone_path,
             public_url=env.get("MSEZ_PUBLIC_URL") or DEFAULT_PUBLIC_URL,
+            library_root=_library_root(zone.path),
         )
+
+
+def _library_root(zone_manifest: Path) -> Path | None:
+    try:
+        return Library.discover(zone_manifest.parent).root
+    except NotFoundError:
+        return None
 
 
 def default_database_url(data_dir: Path) -> str:

@@ -1,0 +1,126 @@
+"""The SQL of the receipt append path, sent straight to the driver (psycopg or sqlite3) inside the session's
+transaction.
+
+Why not SQLAlchemy Core here: per statement, its execution machinery costs several times the driver's own CPU
+time, and the append path holds the corridor's row lock while it runs, so that time is paid once per batch by
+every worker queued behind it. Values are converted with the columns' own SQLAlchemy bind and result
+processors (datetimes, JSON), so rows read back through the ORM exactly as if Core had written them, and driver
+errors are wrapped as SQLAlchemy's ``DBAPIError`` subclasses so :meth:`msez.store.Database.write` maps them as
+usual (a uniqueness violation is a ``ConflictError``). On PostgreSQL the receipts, the head update and the audit
+entries go to the server as one statement (two data-modifying CTEs and the UPDATE); SQLite runs three.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from functools import cache
+from typing import Any, Final
+
+from sqlalchemy import ColumnElement, Dialect
+from sqlalchemy.engine import Connection
+from sqlalchemy.exc import DBAPIError
+
+from msez.store._models import AuditEntryRow
+from msez.store._models_corridors import CorridorHeadRow, ReceiptRow
+
+RECEIPT_COLUMNS: Final = ("zone_id", "corridor_uuid", "sequence", "prev_root", "next_root", "receipt")
+AUDIT_COLUMNS: Final = (
+    "zone_id",
+    "stream",
+    "seq",
+    "occurred_at",
+    "actor_role",
+    "actor_entity_id",
+    "action",
+    "subject",
+    "request_id",
+    "details",
+    "prev_hash",
+    "entry_hash",
+)
+Processor = Callable[[Any], Any]
+
+
+class ReceiptSql:
+    """Statements and value converters of one dialect (``postgresql`` or ``sqlite``)."""
+
+    def __init__(self, dialect: Dialect) -> None:
+        self.dialect = dialect
+        self.postgres = dialect.name == "postgresql"
+        self.p = "%s" if self.postgres else "?"
+        p = self.p
+        head = f"FROM corridor_heads WHERE zone_id = {p} AND corridor_uuid = {p}"
+        self.lock_head = f"SELECT state, receipt_count, next_root, peaks, last_timestamp {head}" + (
+            " FOR UPDATE" if self.postgres else ""
+        )
+        self.audit_head = (
+            f"SELECT seq, entry_hash FROM audit_log WHERE zone_id = {p} AND stream = {p} ORDER BY seq DESC LIMIT 1"
+        )
+        self.update_head = (
+            f"UPDATE corridor_heads SET receipt_count = {p}, next_root = {p}, peaks = {p}, last_timestamp = {p}, "
+            f"updated_at = {p} WHERE zone_id = {p} AND corridor_uuid = {p}"
+        )
+        self.bind_datetime = _bind(CorridorHeadRow.__table__.c.updated_at, dialect)
+        self.bind_json = _bind(CorridorHeadRow.__table__.c.peaks, dialect)
+        self.read_json = _result(CorridorHeadRow.__table__.c.peaks, dialect)
+        self.bind_details = _bind(AuditEntryRow.__table__.c.details, dialect)
+        self._by_batch: dict[int, list[str]] = {}
+
+    def insert(self, table: str, columns: Sequence[str], rows: int) -> str:
+        """``INSERT INTO table (columns) VALUES (...), (...)`` for ``rows`` rows."""
+        row = "(" + ", ".join([self.p] * len(columns)) + ")"
+        return f"INSERT INTO {table} ({', '.join(columns)}) VALUES " + ", ".join([row] * rows)
+
+    def write_statements(self, receipts: list[Any], audit: list[Any], head: list[Any]) -> list[tuple[str, list[Any]]]:
+        """The statements (with their parameters) that store a batch: receipts, audit entries, head update."""
+        batch = len(receipts) // len(RECEIPT_COLUMNS)
+        if not batch:
+            return []
+        statements = self._by_batch.get(batch)
+        if statements is None:
+            statements = self._by_batch[batch] = self._writes(batch)
+        if len(statements) == 1:
+            return [(statements[0], [*receipts, *audit, *head])]
+        return list(zip(statements, (receipts, audit, head), strict=True))
+
+    def _writes(self, batch: int) -> list[str]:
+        receipts = self.insert(ReceiptRow.__tablename__, RECEIPT_COLUMNS, batch)
+        audit = self.insert(AuditEntryRow.__tablename__, AUDIT_COLUMNS, batch)
+        if self.postgres:
+            return [f"WITH r AS ({receipts}), a AS ({audit}) {self.update_head}"]
+        return [receipts, audit, self.update_head]
+
+
+@cache
+def receipt_sql(dialect: Dialect) -> ReceiptSql:
+    return ReceiptSql(dialect)
+
+
+def execute(conn: Connection, statement: str, params: Sequence[Any]) -> Any:
+    """Run one statement on the session's driver connection; returns the driver cursor."""
+    with _wrapped(conn, statement, params):
+        return conn.connection.dbapi_connection.execute(statement, params)  # type: ignore[union-attr]
+
+
+@contextmanager
+def _wrapped(conn: Connection, statement: str, params: Sequence[Any]) -> Iterator[None]:
+    dbapi_error = conn.dialect.loaded_dbapi.Error
+    try:
+        yield
+    except dbapi_error as e:
+        raise DBAPIError.instance(statement, list(params), e, dbapi_error, dialect=conn.dialect) from e
+
+
+def _bind(column: ColumnElement[Any], dialect: Dialect) -> Processor:
+    processor = column.type.dialect_impl(dialect).bind_processor(dialect)
+    return processor if processor is not None else _same
+
+
+def _result(column: ColumnElement[Any], dialect: Dialect) -> Processor:
+    processor = column.type.dialect_impl(dialect).result_processor(dialect, None)
+    return processor if processor is not None else _same
+
+
+def _same(value: Any) -> Any:
+    return value
