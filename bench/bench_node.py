@@ -6,14 +6,13 @@ ACTIVE corridor (the bundled swift corridor, the zone's public demo key) and POS
 figure is requests/s or p99 beside the ceiling measured in the same run. Target: receipt append >= 1,000/s with
 p99 under 50 ms on PostgreSQL.
 
-The primitive write is ``POST /v1/fiscal/accounts`` (part 1): the entity registry (``POST /v1/entities``) is
-built on another branch; swap :data:`PRIMITIVE_WRITE` once it is merged.
+The primitive write is ``POST /v1/entities``: an orchestrated registration (sanctions screening over the zone's
+pinned regpack, persistence, a signed formation credential and its attestation in one transaction).
 """
 
 from __future__ import annotations
 
 import tempfile
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -29,9 +28,9 @@ TARGET_RPS: Final = 1000
 TARGET_P99_MS: Final = 50
 TRANSITION: Final = {"transition": {"kind": "settle.swift.pacs008.v1", "amount": "250000", "currency": "USD"}}
 PRIMITIVE_WRITE: Final = (
-    "POST fiscal account",
-    "/v1/fiscal/accounts",
-    {"entity_id": str(uuid.uuid4()), "account_type": "operating", "currency": "PKR"},
+    "POST entity create",
+    "/v1/entities",
+    {"entity_type": "company", "legal_name": "Indus Valley Clean Traders Ltd"},
 )
 
 
