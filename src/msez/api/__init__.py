@@ -9,7 +9,7 @@ existence goes through the ``EntityDirectory`` seam (the ``EntityRegistry`` by d
 
 from msez.api._app import ROUTERS, app_from_env, create_app
 from msez.api._auth import Authenticator, AuthError, Caller, Role
-from msez.api._bootstrap import ensure_admin_token, ensure_zone_key, read_zone_key
+from msez.api._bootstrap import ensure_admin_token, ensure_zone_key, read_admin_token, read_zone_key
 from msez.api._logging import JsonFormatter, log_config
 from msez.api._node import Context, EntityDirectory, EntityRegistry, Node, Tx, WriteHook, WriteOp, Written
 from msez.api._settings import (
@@ -47,5 +47,6 @@ __all__ = [
     "ensure_admin_token",
     "ensure_zone_key",
     "log_config",
+    "read_admin_token",
     "read_zone_key",
 ]

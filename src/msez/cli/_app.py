@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 import typer
 
-from msez.cli import _core, _law, _licensepack, _regpack, _serve, _tensor, _zone
+from msez.cli import _core, _law, _licensepack, _node, _regpack, _serve, _tensor, _zone
 from msez.cli._corridor import corridor_app
 from msez.cli._corridor_state import state_app
 from msez.cli._output import err
@@ -39,6 +39,7 @@ app.add_typer(_regpack.app, name="regpack")
 app.add_typer(_licensepack.app, name="licensepack")
 app.add_typer(corridor_app, name="corridor")
 app.command("serve")(_serve.serve)
+app.add_typer(_node.app, name="node")
 corridor_app.add_typer(state_app, name="state")
 
 EXIT_ERROR = 2
