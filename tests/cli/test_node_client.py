@@ -187,6 +187,11 @@ def test_bad_input_is_one_line_and_exit_2(capsys: pytest.CaptureFixture[str], ar
     assert message in err
 
 
+def test_help_needs_no_token(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(["node", "--data-dir", "/nonexistent", "corridor", "append", "--help"]) == 0
+    assert "--kind" in capsys.readouterr().out
+
+
 def _wait_ready(url: str, process: subprocess.Popen[bytes]) -> None:
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and process.poll() is None:

@@ -37,6 +37,8 @@ BodyOpt = Annotated[
 ]
 Limit = Annotated[int, typer.Option("--limit", min=1, max=1000, help="Page size.")]
 Offset = Annotated[int, typer.Option("--offset", min=0, help="Records to skip.")]
+StateOpt = Annotated[str | None, typer.Option("--state", help="Only records in this lifecycle state.")]
+CorridorId = Annotated[str, typer.Argument(help="Corridor id.")]
 
 
 @app.callback()
@@ -53,17 +55,22 @@ def connect(
     """Pick the node and the token every subcommand uses."""
     if not url.startswith(("http://", "https://")):
         raise ValidationError(f"--url must be an http:// or https:// URL, got {url!r}")
+    ctx.obj = (url, token, data_dir)
+
+
+def _client(ctx: typer.Context) -> NodeClient:
+    """The client for the chosen node, with the token resolved only when a request is sent (so --help needs none)."""
+    url, token, data_dir = ctx.obj
     folder = data_dir or Path(os.environ.get("MSEZ_DATA_DIR") or DEFAULT_DATA_DIR)
     chosen = token or read_admin_token(folder)
     if not chosen:
         raise ValidationError(f"no token: pass --token, set MSEZ_TOKEN, or point --data-dir at the node's {folder}")
-    ctx.obj = NodeClient(url, chosen)
+    return NodeClient(url, chosen)
 
 
 def _send(ctx: typer.Context, method: str, path: str, body: Any = None, **query: Any) -> None:
-    client: NodeClient = ctx.obj
     try:
-        answer = client.call(method, path, body, query)
+        answer = _client(ctx).call(method, path, body, query)
     except NodeRefusedError as e:
         _show(e.body)
         err(f"error: {e}")
@@ -93,6 +100,23 @@ def _pairs(values: list[str], option: str) -> dict[str, str]:
     return pairs
 
 
+def _add_reads(group: typer.Typer, collection: str, one: str, many: str) -> None:
+    """``get ID`` and ``list [--state] [--limit] [--offset]`` on a collection route."""
+
+    def get(ctx: typer.Context, record_id: Annotated[str, typer.Argument(help="Record id.")]) -> None:
+        _send(ctx, "GET", f"{collection}/{_segment(record_id)}")
+
+    def list_(ctx: typer.Context, state: StateOpt = None, limit: Limit = 100, offset: Offset = 0) -> None:
+        _send(ctx, "GET", collection, state=state, limit=limit, offset=offset)
+
+    group.command("get", help=one)(get)
+    group.command("list", help=many)(list_)
+
+
+_add_reads(entity_app, "/v1/entities", "One entity with its beneficial owners.", "Entities, oldest first.")
+_add_reads(corridor_app, "/v1/corridors", "A corridor: state, head, policy and lifecycle history.", "Corridors.")
+
+
 @app.command("health")
 def health(ctx: typer.Context) -> None:
     """Readiness: the node is up and its database answers."""
@@ -116,23 +140,6 @@ def entity_create(
     beneficial = [{"name": k, "ownership_percentage": v} for k, v in _pairs(owners or [], "--owner").items()]
     payload = _body(body, legal_name=legal_name, entity_type=entity_type, ntn=ntn, beneficial_owners=beneficial)
     _send(ctx, "POST", "/v1/entities", payload)
-
-
-@entity_app.command("get")
-def entity_get(ctx: typer.Context, entity_id: Annotated[str, typer.Argument(help="Entity id.")]) -> None:
-    """One entity with its beneficial owners."""
-    _send(ctx, "GET", f"/v1/entities/{_segment(entity_id)}")
-
-
-@entity_app.command("list")
-def entity_list(
-    ctx: typer.Context,
-    state: Annotated[str | None, typer.Option("--state", help="Only entities in this state.")] = None,
-    limit: Limit = 100,
-    offset: Offset = 0,
-) -> None:
-    """Entities, oldest first."""
-    _send(ctx, "GET", "/v1/entities", state=state, limit=limit, offset=offset)
 
 
 @entity_app.command("transition")
@@ -173,27 +180,10 @@ def corridor_open(
     _send(ctx, "POST", "/v1/corridors", payload)
 
 
-@corridor_app.command("get")
-def corridor_get(ctx: typer.Context, corridor: Annotated[str, typer.Argument(help="Corridor id.")]) -> None:
-    """A corridor: state, head, policy and lifecycle history."""
-    _send(ctx, "GET", f"/v1/corridors/{_segment(corridor)}")
-
-
-@corridor_app.command("list")
-def corridor_list(
-    ctx: typer.Context,
-    state: Annotated[str | None, typer.Option("--state", help="Only corridors in this state.")] = None,
-    limit: Limit = 100,
-    offset: Offset = 0,
-) -> None:
-    """Corridors of this zone."""
-    _send(ctx, "GET", "/v1/corridors", state=state, limit=limit, offset=offset)
-
-
 @corridor_app.command("transition")
 def corridor_transition(
     ctx: typer.Context,
-    corridor: Annotated[str, typer.Argument(help="Corridor id.")],
+    corridor: CorridorId,
     to_state: Annotated[str, typer.Argument(help="PENDING, ACTIVE, HALTED, SUSPENDED, DEPRECATED.")],
     *,
     module_credentials: Annotated[
@@ -212,7 +202,7 @@ def corridor_transition(
 @corridor_app.command("append")
 def corridor_append(
     ctx: typer.Context,
-    corridor: Annotated[str, typer.Argument(help="Corridor id.")],
+    corridor: CorridorId,
     kind: Annotated[str | None, typer.Option("--kind", help="Transition kind (default: noop).")] = None,
     fields: Annotated[
         list[str] | None, typer.Option("--set", help="Payload field KEY=VALUE, a string (repeatable).")
@@ -232,7 +222,7 @@ def corridor_append(
 @corridor_app.command("receipts")
 def corridor_receipts(
     ctx: typer.Context,
-    corridor: Annotated[str, typer.Argument(help="Corridor id.")],
+    corridor: CorridorId,
     start: Annotated[int, typer.Option("--from", min=0, help="First sequence.")] = 0,
     limit: Limit = 100,
 ) -> None:
@@ -241,7 +231,7 @@ def corridor_receipts(
 
 
 @corridor_app.command("checkpoint")
-def corridor_checkpoint(ctx: typer.Context, corridor: Annotated[str, typer.Argument(help="Corridor id.")]) -> None:
+def corridor_checkpoint(ctx: typer.Context, corridor: CorridorId) -> None:
     """Checkpoint the head: build, sign and store."""
     _send(ctx, "POST", f"/v1/corridors/{_segment(corridor)}/checkpoints")
 
