@@ -142,6 +142,7 @@ def inclusion_proof(
     service, channel = corridor_channel(ctx, corridor)
 
     def work(session: Session) -> InclusionProofOut:
+        receipt = receipts.get_receipt(session, ctx.zone_id, channel.id, sequence)  # 404 before any 409
         stored = _checkpoint(session, ctx.zone_id, channel, checkpoint)
         verified = service.verified_checkpoint(channel, stored)
         if sequence >= verified.size:
@@ -149,7 +150,6 @@ def inclusion_proof(
                 f"receipt {sequence} is after checkpoint {stored.digest} ({verified.size} receipts); "
                 "checkpoint the corridor again"
             )
-        receipt = receipts.get_receipt(session, ctx.zone_id, channel.id, sequence)
         mmr = MerkleMountainRange.from_next_roots(receipts.next_roots(session, ctx.zone_id, channel.id, verified.size))
         proof = build_inclusion_proof(mmr, receipt.receipt, checkpoint=verified)
         return InclusionProofOut(proof=proof, receipt=dict(receipt.receipt), checkpoint=dict(stored.document))
