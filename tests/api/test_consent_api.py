@@ -131,6 +131,16 @@ def test_unknown_requests_are_404(api: Api, suffix: str, method: str) -> None:
     assert error(response) == {"code": "NOT_FOUND", "message": f"consent {MISSING} not found"}
 
 
+def test_no_signing_payload_for_an_entity_that_is_not_a_party(api: Api) -> None:
+    record = _request(api)
+    outsider = str(uuid.uuid4())
+    response = api.get(
+        f"/v1/consent/{record['id']}/signing-payload", params={"entity_id": outsider, "decision": "approve"}
+    )
+    assert response.status_code == 422
+    assert error(response)["message"] == f"entity {outsider} is not a party to consent {record['id']}"
+
+
 def test_signing_an_unknown_request_is_404(api: Api) -> None:
     body = {"entity_id": api.entity, "decision": "approve", "signature": "A" * 86}
     response = api.post(f"/v1/consent/{MISSING}/sign", body, role="operator")

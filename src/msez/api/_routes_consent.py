@@ -20,7 +20,7 @@ from msez.api._auth import Role
 from msez.api._node import Context, Tx, WriteOp
 from msez.api._routes_audit import AuditEntryOut, ChainReportOut
 from msez.api._wire import Ctx, In, Name, Out, WriteOut
-from msez.core import PolicyError, canonical_bytes
+from msez.core import PolicyError, ValidationError, canonical_bytes
 from msez.store import audit, consent
 
 router = APIRouter(prefix="/v1/consent", tags=["consent"])
@@ -119,6 +119,8 @@ def get_signing_payload(
     consent_id: uuid.UUID, ctx: Ctx, entity_id: Annotated[uuid.UUID, Query()], decision: Annotated[Decision, Query()]
 ) -> SigningPayloadOut:
     record = _readable(ctx, str(consent_id))
+    if record.party(str(entity_id)) is None:
+        raise ValidationError(f"entity {entity_id} is not a party to consent {record.id}")  # as /sign would say
     payload = consent.signing_payload(record.id, record.payload_digest, str(entity_id), decision)
     return SigningPayloadOut(payload=payload, canonical=canonical_bytes(payload).text())
 
