@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from msez.core import Timestamp, ValidationError, canonical_bytes
 from msez.pack import (
@@ -93,6 +94,24 @@ def test_mez_tag_and_expected_digest(document: dict[str, Any]) -> None:
 
 def test_committed_example_lock_is_current(document: dict[str, Any]) -> None:
     assert check_pack(LICENSEPACK, document, lock_dir=SOURCE) == []
+
+
+def test_reordered_inputs_in_another_directory_give_the_same_pack(document: dict[str, Any], tmp_path: Path) -> None:
+    other = tmp_path / "elsewhere" / "financial"
+    files = sorted(p for p in SOURCE.rglob("*") if p.is_file() and p.name != "licensepack.lock.json")
+    for index, path in enumerate(reversed(files)):  # created in reverse order, renamed so they sort reversed
+        relative = path.relative_to(SOURCE)
+        name = relative.name if relative.parent == Path() else f"{index:03d}-{relative.name}"
+        target = other / relative.parent / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        loaded = yaml.safe_load(path.read_text(encoding="utf-8"))  # re-serialised: other layout, keys reordered
+        reordered = dict(reversed(loaded.items())) if isinstance(loaded, dict) else loaded
+        target.write_text(yaml.safe_dump(reordered, sort_keys=False, indent=4), encoding="utf-8")
+
+    rebuilt = build_licensepack(other)
+
+    assert canonical_bytes(rebuilt).data == canonical_bytes(document).data
+    assert licensepack_digest(rebuilt) == licensepack_digest(document)
 
 
 def _license(**fields: Any) -> LicenseRecord:

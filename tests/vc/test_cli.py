@@ -12,7 +12,7 @@ import pytest
 
 from msez.cli import run
 from msez.core import payload_digest
-from msez.vc import add_proof, verify_credential
+from msez.vc import add_proof, load_signer, verify_credential
 from tests.vc.conftest import NOW, credential, signer
 
 LIST_ID = "https://zone.example/status/1"
@@ -57,7 +57,7 @@ def _write(path: Path, value: Any) -> Path:
 
 @pytest.mark.parametrize("suite", ["msez", "ed25519-2020", "eddsa-jcs-2022"])
 def test_sign_then_verify(tmp_path: Path, key: Path, suite: str, capsys: pytest.CaptureFixture[str]) -> None:
-    source = _write(tmp_path / "vc.json", credential(signer(9)))
+    source = _write(tmp_path / "vc.json", credential(load_signer(key)))
 
     assert run(["vc", "sign", str(source), "--key", str(key), "--suite", suite]) == 0
     assert run(["vc", "verify", str(tmp_path / "vc.signed.json")]) == 0
@@ -66,7 +66,7 @@ def test_sign_then_verify(tmp_path: Path, key: Path, suite: str, capsys: pytest.
 
 def test_sign_appends_and_honours_source_date_epoch(tmp_path: Path, key: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1766361600")
-    source = _write(tmp_path / "vc.json", credential(signer(9)))
+    source = _write(tmp_path / "vc.json", credential(load_signer(key)))
     once, twice = tmp_path / "once.json", tmp_path / "twice.json"
 
     assert run(["vc", "sign", str(source), "--key", str(key), "--out", str(once)]) == 0
@@ -79,7 +79,7 @@ def test_sign_appends_and_honours_source_date_epoch(tmp_path: Path, key: Path, m
 
 
 def test_sign_errors_are_one_line(tmp_path: Path, key: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    source = _write(tmp_path / "vc.json", {**credential(signer(9)), "amount": 1.5})
+    source = _write(tmp_path / "vc.json", {**credential(load_signer(key)), "amount": 1.5})
 
     assert run(["vc", "sign", str(source), "--key", str(key)]) == 2
     assert capsys.readouterr().err == "error: $.amount: float 1.5 is not allowed; use an integer or a decimal string\n"
@@ -102,7 +102,7 @@ def test_verify_failure_prints_a_line_per_proof(tmp_path: Path, capsys: pytest.C
 
 
 def test_verify_at_a_given_time(tmp_path: Path, key: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    source = _write(tmp_path / "vc.json", {**credential(signer(9)), "expirationDate": "2026-02-01T00:00:00Z"})
+    source = _write(tmp_path / "vc.json", {**credential(load_signer(key)), "expirationDate": "2026-02-01T00:00:00Z"})
     assert run(["vc", "sign", str(source), "--key", str(key)]) == 0
     signed = str(tmp_path / "vc.signed.json")
 
@@ -162,3 +162,14 @@ def test_status_list_without_key_is_unsigned(tmp_path: Path, capsys: pytest.Capt
     assert "proof" not in document
     assert document["credentialSubject"]["statusPurpose"] == "suspension"
     assert not verify_credential(document).ok
+
+
+def test_signing_with_a_key_that_is_not_the_issuers_says_so(
+    tmp_path: Path, key: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = _write(tmp_path / "vc.json", credential(signer(9)))
+
+    assert run(["vc", "sign", str(source), "--key", str(key)]) == 0
+    assert f"note: {signer(9).did} (the issuer) has not signed" in capsys.readouterr().err
+    assert run(["vc", "verify", str(tmp_path / "vc.signed.json")]) == 1
+    assert "issuer-not-a-signer" in capsys.readouterr().out

@@ -1,7 +1,8 @@
 """Acceptance 2: a credential signed by ``msez vc sign`` verifies, and each kind of damage fails with its reason.
 
-Changing the payload and swapping a proof are both signature mismatches (``bad-signature``); a padded and a
-wrong-length signature are both encoding faults (``malformed-signature``), told apart by the detail.
+Each case has its own reason. A proof lifted from another issuer's credential fails twice over: its signature is
+not over this payload (``bad-signature``) and no proof is by the issuer (``issuer-not-a-signer``). A proof swapped
+between two credentials of the same issuer is, to any verifier, the same as a changed payload: ``bad-signature``.
 """
 
 from __future__ import annotations
@@ -16,16 +17,17 @@ import pytest
 
 from msez.cli import run
 from msez.crypto import b64url_decode, b64url_encode
-from msez.vc import Reason, VerificationReport, verify_credential
+from msez.vc import Reason, VerificationReport, load_signer, verify_credential
 from tests.vc.conftest import NOW, credential, signer
 
 
-def _cli_signed(tmp_path: Path, document: dict[str, Any], name: str = "vc") -> dict[str, Any]:
-    key = tmp_path / "key.jwk"
+def _cli_signed(tmp_path: Path, document: dict[str, Any], name: str = "vc", key_name: str = "key") -> dict[str, Any]:
+    """``document`` issued by the key ``<key_name>.jwk`` (made by ``msez vc keygen``) and signed by ``msez vc sign``."""
+    key = tmp_path / f"{key_name}.jwk"
     if not key.exists():
         assert run(["vc", "keygen", "--out", str(key)]) == 0
     source = tmp_path / f"{name}.json"
-    source.write_text(json.dumps(document))
+    source.write_text(json.dumps({**document, "issuer": str(load_signer(key).did)}))
     assert run(["vc", "sign", str(source), "--key", str(key)]) == 0
     signed: dict[str, Any] = json.loads((tmp_path / f"{name}.signed.json").read_text())
     return signed
@@ -73,14 +75,25 @@ def test_changing_one_subject_byte_fails_with_bad_signature(signed: dict[str, An
     assert _verify(tampered).reasons == (Reason.BAD_SIGNATURE,)
 
 
-def test_proof_swapped_between_credentials_fails_with_bad_signature(tmp_path: Path, signed: dict[str, Any]) -> None:
-    other = _cli_signed(tmp_path, credential(signer(1), name="Bob", shares=100), name="other")
+def test_a_proof_from_another_issuers_credential_fails_with_issuer_not_a_signer(
+    tmp_path: Path, signed: dict[str, Any]
+) -> None:
+    other = _cli_signed(tmp_path, credential(signer(1), name="Bob", shares=100), name="other", key_name="other")
     swapped = {**signed, "proof": other["proof"]}
 
     report = _verify(swapped)
 
-    assert report.reasons == (Reason.BAD_SIGNATURE,)
-    assert _verify({**other, "proof": signed["proof"]}).reasons == (Reason.BAD_SIGNATURE,)
+    assert report.reasons == (Reason.ISSUER_NOT_SIGNER, Reason.BAD_SIGNATURE)
+    assert report.findings[0].detail.startswith(f"no proof is by the issuer {signed['issuer']}")
+    assert _verify({**other, "proof": signed["proof"]}).reasons == (Reason.ISSUER_NOT_SIGNER, Reason.BAD_SIGNATURE)
+
+
+def test_a_proof_swapped_between_credentials_of_one_issuer_fails_with_bad_signature(
+    tmp_path: Path, signed: dict[str, Any]
+) -> None:
+    other = _cli_signed(tmp_path, credential(signer(1), name="Bob", shares=100), name="other")
+
+    assert _verify({**signed, "proof": other["proof"]}).reasons == (Reason.BAD_SIGNATURE,)
 
 
 def _with_jws(signed: dict[str, Any], change: Callable[[str], str]) -> dict[str, Any]:
@@ -130,13 +143,18 @@ def test_past_expiration_date_fails_with_expired(tmp_path: Path) -> None:
 
 
 def test_each_case_has_its_own_reason(tmp_path: Path, signed: dict[str, Any]) -> None:
-    reasons = {
-        _verify({**signed, "id": "urn:other"}).reasons,
-        _verify(_with_jws(signed, lambda jws: jws + "=")).reasons,
-        _verify({**signed, "proof": {**signed["proof"], "type": "X"}}).reasons,
-        _verify(_cli_signed(tmp_path, {**credential(signer(1)), "issuanceDate": "2030-01-01T00:00:00Z"}, "f")).reasons,
-        _verify(
-            _cli_signed(tmp_path, {**credential(signer(1)), "expirationDate": "2020-01-01T00:00:00Z"}, "p")
-        ).reasons,
-    }
-    assert len(reasons) == 5
+    other = _cli_signed(tmp_path, credential(signer(1), name="Bob"), name="other", key_name="other")
+    cases = [
+        {**signed, "id": "urn:other"},
+        {**signed, "proof": other["proof"]},
+        _with_jws(signed, lambda jws: jws + "="),
+        _with_jws(signed, lambda jws: b64url_encode(b64url_decode(jws)[:63])),
+        {**signed, "proof": {**signed["proof"], "type": "X"}},
+        _cli_signed(tmp_path, {**credential(signer(1)), "issuanceDate": "2030-01-01T00:00:00Z"}, "f"),
+        _cli_signed(tmp_path, {**credential(signer(1)), "expirationDate": "2020-01-01T00:00:00Z"}, "p"),
+    ]
+
+    reasons = [_verify(case).reasons for case in cases]
+
+    assert all(reasons)
+    assert len(set(reasons)) == len(cases), reasons

@@ -44,6 +44,7 @@ def test_broken_fixture_fails_with_one_precise_line(
     prefix = f"{expect['file']}: {expect['path']}: "
     matching = [line for line in lines if prefix in line]
     assert code != 0
-    assert len(matching) >= 1, f"no line starts with {prefix!r} in {lines}"
+    assert len(matching) == 1, f"expected one line with {prefix!r} in {lines}"
+    assert [line for line in lines if expect["file"] in line] == matching, lines
     assert re.search(expect["message"], matching[0]), matching[0]
     assert not (tmp_path / "out").exists()

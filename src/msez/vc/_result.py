@@ -35,6 +35,8 @@ class Reason(StrEnum):
     BAD_SIGNATURE = "bad-signature"
     """Well-formed, but the signature does not verify over the payload."""
     NO_PROOFS = "no-proofs"
+    ISSUER_NOT_SIGNER = "issuer-not-a-signer"
+    """The issuer is a DID and no proof names a verification method of it."""
     MALFORMED_CREDENTIAL = "malformed-credential"
     NOT_YET_VALID = "not-yet-valid"
     EXPIRED = "expired"

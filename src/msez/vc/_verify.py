@@ -3,7 +3,9 @@
 Steps, in order (every step runs; the report lists each failure):
 
 1. Envelope (VCDM 1.1/2.0): ``type`` contains ``VerifiableCredential``; a 1.1 credential has ``issuanceDate``.
-2. Proofs (spec X.4): one result per proof, via :func:`msez.vc.verify_proofs`.
+2. Proofs (spec X.4): one result per proof, via :func:`msez.vc.verify_proofs`; when the issuer is a DID, at
+   least one proof must name a verification method of that DID (co-signers may add proofs of their own), so a
+   proof lifted from another issuer's credential reports ``issuer-not-a-signer`` as well as ``bad-signature``.
 3. Dates (spec X.4): ``issuanceDate``/``validFrom`` at most 60 s after now; ``expirationDate``/``validUntil`` not
    passed (absent means it never expires). The clock is injectable.
 4. Status (Bitstring Status List v1.0 section 3.2): each ``BitstringStatusListEntry`` names a status list
@@ -27,7 +29,7 @@ from msez.core import Timestamp, ValidationError
 from msez.vc._model import VC_TYPE, VC_V1_CONTEXT, Credential
 from msez.vc._proofs import ASSERTION, verify_proofs
 from msez.vc._resolver import DidKeyResolver, KeyResolver
-from msez.vc._result import Finding, Reason, VerificationReport
+from msez.vc._result import Finding, ProofResult, Reason, VerificationReport
 from msez.vc._status import STATUS_LIST_ENTRY, STATUS_PURPOSES, StatusListSource, status_list_of
 from msez.vc._suites import DEFAULT_SUITES, SuiteRegistry
 
@@ -64,6 +66,7 @@ class CredentialVerifier:
             return VerificationReport((), (Finding(Reason.MALFORMED_CREDENTIAL, detail),))
         findings = list(_envelope_findings(document))  # (1)
         proofs = verify_proofs(document, resolver=self.resolver, purpose=self.purpose, suites=self.suites)  # (2)
+        findings += _issuer_findings(document, proofs.proofs)
         findings += _date_findings(document, now, self.max_future_skew)  # (3)
         if check_status:
             findings += self._status_findings(document, now)  # (4)
@@ -179,6 +182,15 @@ def _parse_entry(entry: Any) -> tuple[str, int, str]:
     if not isinstance(list_id, str) or not list_id:
         raise ValidationError("statusListCredential must be a URL")
     return purpose, int(index), list_id
+
+
+def _issuer_findings(document: Mapping[str, Any], proofs: tuple[ProofResult, ...]) -> Iterator[Finding]:
+    issuer = _issuer_id(document)
+    signers = {p.verification_method.split("#")[0] for p in proofs if p.verification_method}
+    if issuer is None or not issuer.startswith("did:") or not signers or issuer in signers:
+        return
+    named = ", ".join(sorted(signers))
+    yield Finding(Reason.ISSUER_NOT_SIGNER, f"no proof is by the issuer {issuer}; the proofs name {named}")
 
 
 def _issuer_id(document: Mapping[str, Any]) -> str | None:
