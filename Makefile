@@ -15,8 +15,11 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(VENV)/bin/msez serve --zone jurisdictions/pk-rsez/zone.yaml --data-dir var
 
+# One worker per CPU; each test file stays on one worker so its module-scoped nodes are built once. schemathesis
+# runs on its own: beside other files under pytest-xdist it collapses to a single operation.
 test: $(STAMP)
-	$(PY) -m pytest
+	$(PY) -m pytest -n auto --dist loadfile --ignore=tests/api/test_schemathesis.py
+	$(PY) -m pytest -n auto tests/api/test_schemathesis.py
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check src tests bench

@@ -36,7 +36,8 @@ ROUTES: list[tuple[str, str, Any]] = [
     ("POST", f"/settlement/plans/{MISSING}/instruct", {"parties": {"A": ACCOUNT, "B": ACCOUNT}}),
 ]
 CASES = [
-    pytest.param(method, suffix, body, id=f"{method} {suffix.split('?')[0] or '/'}") for method, suffix, body in ROUTES
+    pytest.param(method, suffix, body, id=f"{method} {suffix.split('?')[0].replace(MISSING, '{plan}') or '/'}")
+    for method, suffix, body in ROUTES
 ]
 
 

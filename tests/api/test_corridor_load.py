@@ -92,15 +92,15 @@ def _check(node: Node, corridor: str, acked: dict[int, str]) -> list[dict[str, A
     stored = _stored(node, corridor)
     assert [r["sequence"] for r in stored] == list(range(len(stored)))
     assert {s: stored[s]["next_root"] for s in acked} == acked
-    detail = httpx2.get(f"{node.url}/v1/corridors/{corridor}", headers=node.headers()).json()
+    detail = httpx2.get(f"{node.url}/v1/corridors/{corridor}", headers=node.headers(), timeout=60).json()
     verifier = ChainVerifier(StateChannelPolicy.from_json(detail["policy"]))
     for receipt in stored:
         verifier.append(receipt)
     assert (verifier.head.receipt_count, verifier.head.mmr_root) == (len(stored), detail["head"]["mmr_root"])
-    streams = httpx2.get(f"{node.url}/v1/audit/streams", headers=node.headers()).json()
+    streams = httpx2.get(f"{node.url}/v1/audit/streams", headers=node.headers(), timeout=60).json()
     assert f"corridor:{corridor}" in streams
     for stream in streams:
-        report = httpx2.get(f"{node.url}/v1/audit/streams/{stream}/verify", headers=node.headers()).json()
+        report = httpx2.get(f"{node.url}/v1/audit/streams/{stream}/verify", headers=node.headers(), timeout=60).json()
         assert report["ok"], report
     return stored
 

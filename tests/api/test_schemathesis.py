@@ -1,5 +1,7 @@
 """schemathesis against /openapi.json with an admin token: no 5xx, every status documented, every response body
-matching its schema (a bounded number of examples per operation; a SQLite file of its own)."""
+matching its schema (a bounded number of examples per operation; a SQLite file of its own). `make test` runs this
+file in a pytest invocation of its own: collected beside other files under pytest-xdist, schemathesis 4 yields a
+single test that exercises one operation."""
 
 from __future__ import annotations
 

@@ -140,6 +140,7 @@ def test_msez_serve_starts_a_node(tmp_path: Path) -> None:
             f"http://127.0.0.1:{port}/v1/entities",
             json={"entity_type": "company", "legal_name": "Indus Serve Test Ltd"},
             headers={"Authorization": f"Bearer {token}"},
+            timeout=60,
         )
     finally:
         process.terminate()
@@ -154,10 +155,10 @@ def test_msez_serve_starts_a_node(tmp_path: Path) -> None:
 
 
 def _wait_ready(port: int) -> int:
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
-            return httpx2.get(f"http://127.0.0.1:{port}/health/readiness").status_code
+            return httpx2.get(f"http://127.0.0.1:{port}/health/readiness", timeout=10).status_code
         except httpx2.TransportError:
             time.sleep(0.2)
     return 0

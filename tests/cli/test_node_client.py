@@ -151,7 +151,7 @@ def test_a_regulator_reads_and_cannot_write_and_is_audited(capsys: pytest.Captur
     assert "regulators have read-only access" in err
 
     trail = httpx2.get(
-        f"{node.url}/v1/audit/streams/regulator/entries", headers={"Authorization": f"Bearer {node.admin}"}
+        f"{node.url}/v1/audit/streams/regulator/entries", headers={"Authorization": f"Bearer {node.admin}"}, timeout=60
     ).json()
     decisions = {(e["details"]["method"], e["details"]["path"], e["details"]["decision"]) for e in trail}
     assert ("GET", "/v1/regulator/summary", "allowed") in decisions
@@ -196,7 +196,7 @@ def _wait_ready(url: str, process: subprocess.Popen[bytes]) -> None:
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and process.poll() is None:
         try:
-            if httpx2.get(f"{url}/health/readiness").status_code == 200:
+            if httpx2.get(f"{url}/health/readiness", timeout=10).status_code == 200:
                 return
         except httpx2.TransportError:
             pass
