@@ -69,6 +69,16 @@ def test_duplicates_are_refused_with_corridor_shown_as_none() -> None:
         net([Obligation("A", "B", 5, "USD"), Obligation("A", "B", 5, "USD")])
 
 
+def test_colliding_key_hashes_are_not_duplicates(monkeypatch: pytest.MonkeyPatch) -> None:
+    from msez.settlement import _netting
+
+    monkeypatch.setattr(_netting, "hash", lambda key: 0, raising=False)  # every key collides
+    result = net([Obligation("A", "B", 100, "USD"), Obligation("B", "A", 60, "USD")])
+    assert [(leg.from_party, leg.to_party, leg.amount) for leg in result.legs] == [("A", "B", 40)]
+    with pytest.raises(ObligationError, match="duplicate_obligation"):
+        net([Obligation("A", "B", 5, "USD"), Obligation("C", "D", 1, "USD"), Obligation("A", "B", 5, "USD")])
+
+
 def test_nothing_to_net_is_an_error() -> None:
     with pytest.raises(ValidationError, match="no_obligations"):
         net([])
