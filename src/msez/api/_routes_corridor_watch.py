@@ -16,14 +16,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Query
+from fastapi import APIRouter, Body
 from pydantic import Field, StringConstraints
 from sqlalchemy.orm import Session
 
 from msez.api._auth import Role
 from msez.api._corridor_wire import CorridorKey, Document, corridor_channel, orchestrated
 from msez.api._node import Tx, WriteOp
-from msez.api._wire import MAX_PAGE, Ctx, In, WriteOut
+from msez.api._wire import Ctx, In, Paging, WriteOut
 from msez.core import NotFoundError, Timestamp, ValidationError, payload_digest
 from msez.corridor import (
     ForkBranch,
@@ -119,12 +119,11 @@ def add_watcher_attestation(
 def list_watcher_attestations(
     corridor: CorridorKey,
     ctx: Ctx,
-    offset: Annotated[int, Query(ge=0, le=2**62)] = 0,
-    limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 100,
+    paging: Paging,
 ) -> list[WatcherAttestationOut]:
     _, channel = corridor_channel(ctx, corridor)
     found = ctx.read(
-        lambda s: corridor_evidence.list_watcher_attestations(s, ctx.zone_id, channel.id, offset=offset, limit=limit)
+        lambda s: corridor_evidence.list_watcher_attestations(s, ctx.zone_id, channel.id, **paging.model_dump())
     )
     return [WatcherAttestationOut.of(a) for a in found]
 
@@ -191,11 +190,10 @@ def resolve_fork(corridor: CorridorKey, body: ForkIn, ctx: Ctx) -> ForkOut:
 def list_forks(
     corridor: CorridorKey,
     ctx: Ctx,
-    offset: Annotated[int, Query(ge=0, le=2**62)] = 0,
-    limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 100,
+    paging: Paging,
 ) -> list[ForkOut]:
     _, channel = corridor_channel(ctx, corridor)
     found = ctx.read(
-        lambda s: corridor_evidence.list_fork_resolutions(s, ctx.zone_id, channel.id, offset=offset, limit=limit)
+        lambda s: corridor_evidence.list_fork_resolutions(s, ctx.zone_id, channel.id, **paging.model_dump())
     )
     return [ForkOut.of(f) for f in found]

@@ -25,7 +25,7 @@ from msez.api._auth import Role
 from msez.api._corridor_service import Channel, CorridorService, corridor_service
 from msez.api._corridor_wire import CorridorKey, Digest, Document, Sequence, corridor_channel, orchestrated
 from msez.api._node import Tx, WriteOp
-from msez.api._wire import MAX_PAGE, Ctx, In, Out, WriteOut
+from msez.api._wire import MAX_PAGE, Ctx, In, Out, Paging, WriteOut
 from msez.core import ConflictError, NotFoundError, Timestamp, ValidationError
 from msez.corridor import (
     CheckpointError,
@@ -204,13 +204,10 @@ def create_checkpoint(corridor: CorridorKey, ctx: Ctx) -> CheckpointOut:
 def list_checkpoints(
     corridor: CorridorKey,
     ctx: Ctx,
-    offset: Annotated[int, Query(ge=0, le=2**62)] = 0,
-    limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 100,
+    paging: Paging,
 ) -> list[CheckpointOut]:
     _, channel = corridor_channel(ctx, corridor)
-    found = ctx.read(
-        lambda s: corridor_evidence.list_checkpoints(s, ctx.zone_id, channel.id, offset=offset, limit=limit)
-    )
+    found = ctx.read(lambda s: corridor_evidence.list_checkpoints(s, ctx.zone_id, channel.id, **paging.model_dump()))
     return [CheckpointOut.of(c) for c in found]
 
 

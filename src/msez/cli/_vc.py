@@ -26,6 +26,7 @@ from msez.vc import (
     StatusPurpose,
     VerificationReport,
     add_proof,
+    issuer_without_proof,
     load_signer,
     set_status,
     sign_credential,
@@ -87,11 +88,8 @@ def sign(
     write_json(target, signed)
     count = len(signed["proof"]) if isinstance(signed["proof"], list) else 1
     _say(f"signed {target}: proof {count} by {signer.verification_method}")
-    issuer = document.get("issuer")
-    issuer = issuer.get("id") if isinstance(issuer, dict) else issuer
-    proofs = signed["proof"] if isinstance(signed["proof"], list) else [signed["proof"]]
-    signers = {str(p.get("verificationMethod", "")).split("#")[0] for p in proofs if isinstance(p, dict)}
-    if isinstance(issuer, str) and issuer.startswith("did:") and issuer not in signers:
+    issuer = issuer_without_proof(signed)
+    if issuer is not None:
         err(f"note: {issuer} (the issuer) has not signed; verifiers report issuer-not-a-signer until it does")
 
 

@@ -87,7 +87,7 @@ from msez.vc._suites import (
     ProofSuite,
     SuiteRegistry,
 )
-from msez.vc._verify import Clock, CredentialVerifier, system_clock, verify_credential
+from msez.vc._verify import Clock, CredentialVerifier, issuer_without_proof, system_clock, verify_credential
 
 __all__ = [
     "ASSERTION",
@@ -145,6 +145,7 @@ __all__ = [
     "compute_asset_id",
     "create_proof",
     "formation_compliance_credential",
+    "issuer_without_proof",
     "load_signer",
     "new_credential",
     "ownership_compliance_credential",

@@ -27,9 +27,9 @@ from typing import Any, Final
 
 from msez.core import Timestamp, ValidationError
 from msez.vc._model import VC_TYPE, VC_V1_CONTEXT, Credential
-from msez.vc._proofs import ASSERTION, verify_proofs
+from msez.vc._proofs import ASSERTION, proofs_of, verify_proofs
 from msez.vc._resolver import DidKeyResolver, KeyResolver
-from msez.vc._result import Finding, ProofResult, Reason, VerificationReport
+from msez.vc._result import Finding, Reason, VerificationReport
 from msez.vc._status import STATUS_LIST_ENTRY, STATUS_PURPOSES, StatusListSource, status_list_of
 from msez.vc._suites import DEFAULT_SUITES, SuiteRegistry
 
@@ -66,7 +66,7 @@ class CredentialVerifier:
             return VerificationReport((), (Finding(Reason.MALFORMED_CREDENTIAL, detail),))
         findings = list(_envelope_findings(document))  # (1)
         proofs = verify_proofs(document, resolver=self.resolver, purpose=self.purpose, suites=self.suites)  # (2)
-        findings += _issuer_findings(document, proofs.proofs)
+        findings += _issuer_findings(document)
         findings += _date_findings(document, now, self.max_future_skew)  # (3)
         if check_status:
             findings += self._status_findings(document, now)  # (4)
@@ -184,13 +184,25 @@ def _parse_entry(entry: Any) -> tuple[str, int, str]:
     return purpose, int(index), list_id
 
 
-def _issuer_findings(document: Mapping[str, Any], proofs: tuple[ProofResult, ...]) -> Iterator[Finding]:
+def issuer_without_proof(document: Mapping[str, Any]) -> str | None:
+    """The issuer's DID when ``document`` has proofs and none names a verification method of it, else ``None``."""
     issuer = _issuer_id(document)
-    signers = {p.verification_method.split("#")[0] for p in proofs if p.verification_method}
-    if issuer is None or not issuer.startswith("did:") or not signers or issuer in signers:
-        return
-    named = ", ".join(sorted(signers))
-    yield Finding(Reason.ISSUER_NOT_SIGNER, f"no proof is by the issuer {issuer}; the proofs name {named}")
+    if issuer is None or not issuer.startswith("did:"):
+        return None
+    signers = _signer_dids(document)
+    return issuer if signers and issuer not in signers else None
+
+
+def _signer_dids(document: Mapping[str, Any]) -> set[str]:
+    methods = (p.get("verificationMethod") for p in proofs_of(document) if isinstance(p, Mapping))
+    return {m.split("#")[0] for m in methods if isinstance(m, str)}
+
+
+def _issuer_findings(document: Mapping[str, Any]) -> Iterator[Finding]:
+    issuer = issuer_without_proof(document)
+    if issuer is not None:
+        named = ", ".join(sorted(_signer_dids(document)))
+        yield Finding(Reason.ISSUER_NOT_SIGNER, f"no proof is by the issuer {issuer}; the proofs name {named}")
 
 
 def _issuer_id(document: Mapping[str, Any]) -> str | None:
