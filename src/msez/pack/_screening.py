@@ -38,6 +38,8 @@ from msez.pack._sanctions import (
 )
 
 _SEPARATORS = re.compile(r"[\W_]+")
+_MAX_GROUPS = 10
+"""Up to this many token groups, Jaccard candidates are the union of each group's posting intersection."""
 
 
 @dataclass(frozen=True)
@@ -53,11 +55,13 @@ class _TokenIndex:
     def __init__(self) -> None:
         self.postings: dict[str, set[int]] = {}
         self.tokens: list[frozenset[str]] = []
+        self.sizes: list[int] = []
 
     def add(self, text: str) -> None:
         tokens = frozenset(text.split())
         name_id = len(self.tokens)
         self.tokens.append(tokens)
+        self.sizes.append(len(tokens))
         for token in tokens:
             self.postings.setdefault(token, set()).add(name_id)
 
@@ -71,14 +75,17 @@ class _TokenIndex:
         if misses == 0:
             # The name holds every known token: intersect the postings, rarest first.
             return set.intersection(*postings)
-        if needed >= 2:
+        if math.comb(len(known), needed) <= _MAX_GROUPS:
+            # Few enough groups of ``needed`` tokens to intersect each one (set work in C, nothing to filter).
+            found = set().union(*(set.intersection(*group) for group in combinations(postings, needed)))
+        elif needed >= 2:
             # It misses at most ``misses`` tokens, so it holds two of the ``misses + 2`` rarest.
             found = set().union(*(a & b for a, b in combinations(postings[: misses + 2], 2)))
         else:
             found = set().union(*postings[: misses + 1])
         low, high = threshold * len(query_tokens) - 1e-9, len(query_tokens) / threshold + 1e-9
-        tokens = self.tokens
-        return {i for i in found if low <= len(tokens[i]) <= high and len(tokens[i] & query_tokens) >= needed}
+        tokens, sizes = self.tokens, self.sizes
+        return {i for i in found if low <= sizes[i] <= high and len(query_tokens & tokens[i]) >= needed}
 
     def score(self, query: str, query_tokens: frozenset[str], form: str, form_id: int) -> float:
         """:func:`fuzzy_score` of ``query`` and the indexed ``form``, reusing both token sets."""
@@ -132,6 +139,7 @@ class SanctionsScreener:
         self._identifiers: dict[str, list[tuple[int, str, str]]] = {}
         for index, entry in enumerate(self.entries):
             self._index_entry(index, entry)
+        self._longest_form = max(map(len, self._names.forms), default=0)
 
     @classmethod
     def from_regpack(cls, document: Mapping[str, Any], *, folding: bool = True) -> SanctionsScreener:
@@ -209,17 +217,20 @@ class SanctionsScreener:
         if len(query) < 3:
             return {i for i, key in enumerate(forms) if query in key}
         postings = sorted((self._trigrams.get(query[i : i + 3], set()) for i in range(len(query) - 2)), key=len)
-        return {i for i in set.intersection(*postings[:3]) if query in forms[i]}
+        return {i for i in set.intersection(*postings) if query in forms[i]}
 
     def _contained(self, query: str) -> set[int]:
-        """Names that are substrings of the query."""
+        """Names that are substrings of the query (a name neither starts nor ends with a space)."""
         by_form = self._names.by_form
         size = len(query)
+        longest = self._longest_form
         found = set()
         for start in range(size):
             if query[start] == " ":
                 continue
-            for end in range(start + 1, size + 1):
+            for end in range(start + 1, min(size, start + longest) + 1):
+                if query[end - 1] == " ":
+                    continue
                 key_id = by_form.get(query[start:end])
                 if key_id is not None:
                     found.add(key_id)
