@@ -51,6 +51,8 @@ def normalize_digest_set(entries: Iterable[Any], *, artifact_type: str) -> list[
     Raises:
         ValidationError: an entry is neither a digest nor an ArtifactRef of ``artifact_type``.
     """
+    if is_normal_digest_set(entries):
+        return list(entries)
     if isinstance(entries, str | bytes | Mapping):
         raise ValidationError(f"a {artifact_type} digest set must be a list")
     return sorted({_digest_hex(entry, artifact_type) for entry in entries})

@@ -7,7 +7,10 @@ every worker queued behind it. Values are converted with the columns' own SQLAlc
 processors (datetimes, JSON), so rows read back through the ORM exactly as if Core had written them, and driver
 errors are wrapped as SQLAlchemy's ``DBAPIError`` subclasses so :meth:`msez.store.Database.write` maps them as
 usual (a uniqueness violation is a ``ConflictError``). On PostgreSQL the receipts, the head update and the audit
-entries go to the server as one statement (two data-modifying CTEs and the UPDATE); SQLite runs three.
+entries go to the server as one statement (two data-modifying CTEs and the UPDATE) whose rows arrive as one array
+per column (``INSERT ... SELECT * FROM unnest(...)``): its text is the same for every batch size, so psycopg
+converts it once and the server prepares it once (a ``VALUES`` list per batch size was re-parsed on both sides,
+about 80 us of worker CPU per receipt at a batch of 16). SQLite runs three statements.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from contextlib import contextmanager
 from functools import cache
 from typing import Any, Final
 
-from sqlalchemy import ColumnElement, Dialect
+from sqlalchemy import ColumnElement, Dialect, Table
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError
 
@@ -66,6 +69,7 @@ class ReceiptSql:
         self.read_json = _result(CorridorHeadRow.__table__.c.peaks, dialect)
         self.bind_details = _bind(AuditEntryRow.__table__.c.details, dialect)
         self._by_batch: dict[int, list[str]] = {}
+        self._unnest_write = self._unnest_write_sql() if self.postgres else ""
 
     def insert(self, table: str, columns: Sequence[str], rows: int) -> str:
         """``INSERT INTO table (columns) VALUES (...), (...)`` for ``rows`` rows."""
@@ -73,10 +77,17 @@ class ReceiptSql:
         return f"INSERT INTO {table} ({', '.join(columns)}) VALUES " + ", ".join([row] * rows)
 
     def write_statements(self, receipts: list[Any], audit: list[Any], head: list[Any]) -> list[tuple[str, list[Any]]]:
-        """The statements (with their parameters) that store a batch: receipts, audit entries, head update."""
+        """The statements (with their parameters) that store a batch: receipts, audit entries, head update.
+
+        ``receipts`` and ``audit`` are row values flattened in column order.
+        """
         batch = len(receipts) // len(RECEIPT_COLUMNS)
         if not batch:
             return []
+        if self.postgres:
+            width, columns = len(RECEIPT_COLUMNS), len(AUDIT_COLUMNS)
+            arrays = [receipts[i::width] for i in range(width)] + [audit[i::columns] for i in range(columns)]
+            return [(self._unnest_write, [*arrays, *head])]
         statements = self._by_batch.get(batch)
         if statements is None:
             statements = self._by_batch[batch] = self._writes(batch)
@@ -87,9 +98,16 @@ class ReceiptSql:
     def _writes(self, batch: int) -> list[str]:
         receipts = self.insert(ReceiptRow.__tablename__, RECEIPT_COLUMNS, batch)
         audit = self.insert(AuditEntryRow.__tablename__, AUDIT_COLUMNS, batch)
-        if self.postgres:
-            return [f"WITH r AS ({receipts}), a AS ({audit}) {self.update_head}"]
         return [receipts, audit, self.update_head]
+
+    def _unnest_write_sql(self) -> str:
+        receipts = self._unnest_insert(ReceiptRow.__table__, RECEIPT_COLUMNS)  # type: ignore[arg-type]
+        audit = self._unnest_insert(AuditEntryRow.__table__, AUDIT_COLUMNS)  # type: ignore[arg-type]
+        return f"WITH r AS ({receipts}), a AS ({audit}) {self.update_head}"
+
+    def _unnest_insert(self, table: Table, columns: Sequence[str]) -> str:
+        arrays = ", ".join(f"%b::{table.c[name].type.compile(dialect=self.dialect)}[]" for name in columns)
+        return f"INSERT INTO {table.name} ({', '.join(columns)}) SELECT * FROM unnest({arrays})"
 
 
 @cache
