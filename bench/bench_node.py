@@ -23,7 +23,7 @@ from bench._node import Load, Node, active_swift_corridor, load, postgres_databa
 
 CONNECTIONS: Final = 16
 SECONDS: Final = 5
-WARMUP_SECONDS: Final = 1
+WARMUP_SECONDS: Final = 3
 TARGET_RPS: Final = 1000
 TARGET_P99_MS: Final = 50
 TRANSITION: Final = {"transition": {"kind": "settle.swift.pacs008.v1", "amount": "250000", "currency": "USD"}}

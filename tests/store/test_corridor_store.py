@@ -145,3 +145,50 @@ def test_the_async_writer_serialises_batches_and_maps_refusals(postgres_url: str
         verify_chain(_chain(db, other_zone, corridor), POLICY)
     finally:
         db.dispose()
+
+
+@pytest.mark.postgres
+def test_the_async_writer_takes_its_batch_once_the_head_row_is_locked(postgres_url: str, zone: str) -> None:
+    db = Database(postgres_url)
+    corridor = _open(db, zone)
+    writer = AsyncReceiptWriter(postgres_url, db.engine.dialect, pool_size=1)
+    queued = [draft(0)]
+    taken: list[int] = []
+
+    def take() -> list[receipts.Draft]:
+        taken.append(len(queued))
+        return list(queued)
+
+    async def scenario(holder: Any) -> list[receipts.Appended]:
+        try:
+            task = asyncio.create_task(writer.append(zone, corridor, take, build))
+            while not _waiting_for_a_lock(db):  # the writer's SELECT ... FOR UPDATE waits on the holder
+                await asyncio.sleep(0.01)
+            queued.extend([draft(1), draft(2)])  # requests that arrive while the lock is held
+            holder.rollback()
+            return await task
+        finally:
+            await writer.close()
+
+    try:
+        with db.engine.connect() as holder:
+            holder.execute(
+                text("SELECT 1 FROM corridor_heads WHERE zone_id = :z AND corridor_uuid = :c FOR UPDATE"),
+                {"z": zone, "c": corridor},
+            )
+            appended = asyncio.run(scenario(holder))
+        assert taken == [3]
+        assert [a.sequence for a in appended] == [0, 1, 2]
+        verify_chain(_chain(db, zone, corridor), POLICY)
+    finally:
+        db.dispose()
+
+
+def _waiting_for_a_lock(db: Database) -> bool:
+    with db.engine.connect() as conn:
+        waiting = conn.execute(
+            text(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"
+            )
+        ).scalar_one()
+    return bool(waiting)

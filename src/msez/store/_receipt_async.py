@@ -15,7 +15,7 @@ that fails is closed and replaced on next use. Driver errors become ``ConflictEr
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Final
 
 import psycopg
@@ -29,6 +29,8 @@ from msez.store._receipt_sql import receipt_sql
 from msez.store._receipts import Appended, Build, Draft, plan_batch
 
 POOL_SIZE: Final = 4
+Drafts = Sequence[Draft] | Callable[[], Sequence[Draft]]
+"""The batch: the drafts, or a callable that gives them once the head row is locked (see :meth:`append`)."""
 
 
 class AsyncReceiptWriter:
@@ -41,8 +43,11 @@ class AsyncReceiptWriter:
         self._slots: asyncio.Semaphore | None = None
         self._pool_size = pool_size
 
-    async def append(self, zone_id: str, corridor: str, drafts: Sequence[Draft], build: Build) -> list[Appended]:
+    async def append(self, zone_id: str, corridor: str, drafts: Drafts, build: Build) -> list[Appended]:
         """Append ``drafts`` to the corridor's chain in one transaction (see the module docstring).
+
+        ``drafts`` may be a callable: it is called once the corridor's head row is locked, so the requests that
+        queued while another process held the lock join this batch instead of waiting for the next one.
 
         Raises:
             NotFoundError, ConflictError: as :func:`~msez.store.receipts.append_receipts`.
@@ -71,13 +76,15 @@ class AsyncReceiptWriter:
         conn: psycopg.AsyncConnection[tuple[object, ...]],
         zone_id: str,
         corridor: str,
-        drafts: Sequence[Draft],
+        drafts: Drafts,
         build: Build,
     ) -> list[Appended]:
         sql = self._sql
         async with conn.transaction():
             head = await (await conn.execute(sql.lock_head, (zone_id, corridor))).fetchone()
             audit_head = await (await conn.execute(sql.audit_head, (zone_id, stream_of(corridor)))).fetchone()
+            if callable(drafts):
+                drafts = drafts()
             batch = plan_batch(sql, zone_id, corridor, head=head, audit_head=audit_head, drafts=drafts, build=build)
             for statement, params in sql.write_statements(batch.receipts, batch.audit, batch.head):
                 await conn.execute(statement, params)
