@@ -9,8 +9,8 @@ errors are wrapped as SQLAlchemy's ``DBAPIError`` subclasses so :meth:`msez.stor
 usual (a uniqueness violation is a ``ConflictError``). On PostgreSQL the receipts, the head update and the audit
 entries go to the server as one statement (two data-modifying CTEs and the UPDATE) whose rows arrive as one array
 per column (``INSERT ... SELECT * FROM unnest(...)``): its text is the same for every batch size, so psycopg
-converts it once and the server prepares it once (a ``VALUES`` list per batch size was re-parsed on both sides,
-about 80 us of worker CPU per receipt at a batch of 16). SQLite runs three statements.
+converts it once and the server prepares it once (a ``VALUES`` list per batch size was re-parsed on both sides;
+at a batch of 16 the client's CPU per receipt fell from 87-116 us to 70-85 us). SQLite runs three statements.
 """
 
 from __future__ import annotations
