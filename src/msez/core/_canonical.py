@@ -162,22 +162,22 @@ def _coerce_str(value: str) -> str:
     return value
 
 
+def _unchanged(item: Any) -> bool:
+    """True for the common scalars that canonicalise to themselves; a fast path kept in step with _coerce."""
+    kind = type(item)
+    if kind is str:
+        # Shorter strings and the canonical ``YYYY-MM-DDTHH:MM:SSZ`` shape itself never change.
+        return len(item) < 20 or item[10] not in "Tt" or (len(item) == 20 and item[10] == "T" and item[19] == "Z")
+    if kind is int:
+        return _INT_MIN <= item <= _INT_MAX  # type: ignore[no-any-return]
+    return item is None or kind is bool
+
+
 def _coerce_dict(value: dict[Any, Any]) -> dict[str, Any]:
     out: dict[str, Any] | None = None
     for key, item in value.items():
-        # Fast path, inlined here and in _coerce_list because a call per value cost a third of the time: the
-        # scalars that canonicalise to themselves (strings too short or not shaped like a date-time, or already
-        # ``YYYY-MM-DDTHH:MM:SSZ``; in-range ints; None; bools). Kept in step with _coerce.
-        kind = type(item)
-        if type(key) is str:
-            if kind is str:
-                if len(item) < 20 or item[10] not in "Tt" or (len(item) == 20 and item[10] == "T" and item[19] == "Z"):
-                    continue
-            elif kind is int:
-                if _INT_MIN <= item <= _INT_MAX:
-                    continue
-            elif item is None or kind is bool:
-                continue
+        if type(key) is str and _unchanged(item):
+            continue
         name = key
         if type(key) is not str:
             if not isinstance(key, str):
@@ -200,14 +200,7 @@ def _coerce_dict(value: dict[Any, Any]) -> dict[str, Any]:
 def _coerce_list(value: list[Any] | tuple[Any, ...]) -> list[Any]:
     out: list[Any] | None = None if type(value) is list else list(value)
     for index, item in enumerate(value):
-        kind = type(item)
-        if kind is str:
-            if len(item) < 20 or item[10] not in "Tt" or (len(item) == 20 and item[10] == "T" and item[19] == "Z"):
-                continue
-        elif kind is int:
-            if _INT_MIN <= item <= _INT_MAX:
-                continue
-        elif item is None or kind is bool:
+        if _unchanged(item):
             continue
         try:
             coerced = _coerce(item)
