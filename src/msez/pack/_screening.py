@@ -55,13 +55,11 @@ class _TokenIndex:
     def __init__(self) -> None:
         self.postings: dict[str, set[int]] = {}
         self.tokens: list[frozenset[str]] = []
-        self.sizes: list[int] = []
 
     def add(self, text: str) -> None:
         tokens = frozenset(text.split())
         name_id = len(self.tokens)
         self.tokens.append(tokens)
-        self.sizes.append(len(tokens))
         for token in tokens:
             self.postings.setdefault(token, set()).add(name_id)
 
@@ -84,8 +82,8 @@ class _TokenIndex:
         else:
             found = set().union(*postings[: misses + 1])
         low, high = threshold * len(query_tokens) - 1e-9, len(query_tokens) / threshold + 1e-9
-        tokens, sizes = self.tokens, self.sizes
-        return {i for i in found if low <= sizes[i] <= high and len(query_tokens & tokens[i]) >= needed}
+        tokens = self.tokens
+        return {i for i in found if low <= len(tokens[i]) <= high and len(query_tokens & tokens[i]) >= needed}
 
     def score(self, query: str, query_tokens: frozenset[str], form: str, form_id: int) -> float:
         """:func:`fuzzy_score` of ``query`` and the indexed ``form``, reusing both token sets."""

@@ -91,8 +91,6 @@ class ReceiptSql:
         statements = self._by_batch.get(batch)
         if statements is None:
             statements = self._by_batch[batch] = self._writes(batch)
-        if len(statements) == 1:
-            return [(statements[0], [*receipts, *audit, *head])]
         return list(zip(statements, (receipts, audit, head), strict=True))
 
     def _writes(self, batch: int) -> list[str]:
